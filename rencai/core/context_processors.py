@@ -1,0 +1,30 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .scope import scope_for
+
+# (url name, label, roles that see it; None = every signed-in user)
+NAV_ITEMS = [
+    ("core:home", _("工作台"), None),
+    ("orgs:unit_list", _("组织机构"), {"system_admin", "talent_office", "district_officer", "unit_officer", "leader", "reviewer"}),
+    ("policies:document_list", _("政策任务"), {"system_admin", "talent_office", "district_officer", "unit_officer", "leader"}),
+    ("accounts:user_list", _("用户与角色"), {"system_admin"}),
+    ("audit:entry_list", _("审计日志"), {"system_admin"}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    roles = scope_for(user).roles
+    items = []
+    for name, label, allowed in NAV_ITEMS:
+        if allowed is not None and not (roles & allowed) and not user.is_superuser:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # module not installed in this build
+        items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+    return {"nav_items": items, "user_roles": roles}

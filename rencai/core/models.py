@@ -1,0 +1,41 @@
+"""Shared model base and the scoped queryset every org-scoped model uses as its default manager."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .scope import Scope, scope_for
+
+
+class ScopedQuerySet(models.QuerySet):
+    """NetBox's RestrictedQuerySet, for org scope: `Model.objects.visible_to(actor)`.
+
+    A model declares `scope_path_lookup` (e.g. "region__path") and optionally `scope_owner_lookup`
+    (e.g. "user_id") for records a talent may see as their own.
+    """
+
+    def visible_to(self, actor) -> ScopedQuerySet:
+        return self.within(scope_for(actor))
+
+    def within(self, scope: Scope) -> ScopedQuerySet:
+        if scope.everything:
+            return self.all()
+        condition = Q(pk__in=[])
+        path_lookup = getattr(self.model, "scope_path_lookup", None)
+        if path_lookup and scope.unit_paths:
+            for prefix in scope.unit_paths:
+                condition |= Q(**{f"{path_lookup}__startswith": prefix})
+        owner_lookup = getattr(self.model, "scope_owner_lookup", None)
+        if owner_lookup and scope.owner_user_id is not None:
+            condition |= Q(**{owner_lookup: scope.owner_user_id})
+        return self.filter(condition)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+admin.site.site_header = "rencai 智慧人才平台 · 管理后台"
+admin.site.site_title = "rencai 管理后台"
+
+urlpatterns = [
+    path("", include("rencai.core.urls")),
+    path("accounts/", include("rencai.accounts.urls")),
+    path("orgs/", include("rencai.orgs.urls")),
+    path("audit/", include("rencai.audit.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
