@@ -59,3 +59,23 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
             response.setdefault("Cache-Control", "no-store")  # personal data must not linger in shared caches
         return response
+
+
+class ApplicationErrorMiddleware:
+    """Turns service errors raised in HTML views into the right status with the Chinese message shown."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from .exceptions import ApplicationError
+
+        if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
+            return None
+        return render(request, "core/error.html", {"message": exception.message, "status": exception.status_code},
+                      status=exception.status_code)

@@ -82,7 +82,7 @@ def org_units_import(*, actor, stream, filename: str) -> ImportResult:
         rows.append(row)
     if not rows and not result.errors:
         raise OrgImportError("文件中没有数据行。")
-    by_code = {r["机构编码"]: r for r in rows}
+    by_code = {r["机构编码"]: r for r in rows if r["机构编码"]}
     existing = {u.code: u for u in OrgUnit.objects.filter(code__in=set(by_code) | {r["上级机构编码"] for r in rows})}
     for r in rows:
         parent_code = r["上级机构编码"]
@@ -123,7 +123,7 @@ def org_units_import(*, actor, stream, filename: str) -> ImportResult:
 
 
 def _topological(rows: list[dict], result: ImportResult) -> list[dict]:
-    by_code = {r["机构编码"]: r for r in rows}
+    by_code = {r["机构编码"]: r for r in rows if r["机构编码"]}
     ordered, state = [], {}
 
     def visit(r, trail):
@@ -134,7 +134,7 @@ def _topological(rows: list[dict], result: ImportResult) -> list[dict]:
             result.errors.append(RowError(r["row"], "上级机构编码", f"上级关系成环:{' → '.join(trail + [code])}"))
             return
         state[code] = "visiting"
-        parent = by_code.get(r["上级机构编码"])
+        parent = by_code.get(r["上级机构编码"]) if r["上级机构编码"] else None
         if parent is not None:
             visit(parent, trail + [code])
         state[code] = "done"

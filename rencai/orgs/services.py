@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from rencai.audit.services import audit_record, diff_for_audit
 from rencai.core.exceptions import ApplicationError, PermissionDenied
@@ -68,6 +68,10 @@ def _alias_add(unit: OrgUnit, alias: str) -> OrgUnitAlias | None:
     if not alias or alias in (unit.name, unit.short_name):
         return None
     city = OrgUnit.objects.get(pk=int(unit.path.strip("/").split("/")[0]))
+    other = (OrgUnit.objects.filter(path__startswith=city.path).filter(models.Q(name=alias) | models.Q(short_name=alias))
+             .exclude(pk=unit.pk).first())
+    if other is not None:
+        raise ApplicationError(f"别名“{alias}”已用于本市的“{other.name}”。", code="duplicate_alias")
     existing = OrgUnitAlias.objects.filter(city=city, name=alias).select_related("unit").first()
     if existing:
         if existing.unit_id == unit.pk:
