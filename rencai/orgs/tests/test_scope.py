@@ -18,7 +18,7 @@ def test_system_admin_sees_every_city(system_admin):
 
 
 @pytest.mark.parametrize("fixture_name", ["city_staff", "leader"])
-def test_city_roles_see_their_whole_city_only(request, fixture_name):
+def test_city_roles_see_their_whole_city_only(db, request, fixture_name):
     codes = _codes(request.getfixturevalue(fixture_name))
     assert {"ZZ", "ZZ-KJJ", "ZZ-D01", "ZZ-D02-RSJ"} <= codes
     assert not any(code.startswith("CD") for code in codes)
@@ -39,7 +39,7 @@ def test_reviewer_sees_the_region_of_their_unit(reviewer):
 
 
 @pytest.mark.parametrize("fixture_name", ["talent_user", "verifier"])
-def test_talents_and_verifiers_see_no_org_units(request, fixture_name):
+def test_talents_and_verifiers_see_no_org_units(db, request, fixture_name):
     assert _codes(request.getfixturevalue(fixture_name)) == set()
 
 

@@ -26,7 +26,7 @@ def test_district_officer_cannot_add_unit_in_another_district(district_a_officer
 
 
 @pytest.mark.parametrize("fixture_name", ["unit_officer", "leader", "talent_user", "verifier", "reviewer"])
-def test_roles_without_management_rights_cannot_add_units(request, fixture_name, unit):
+def test_roles_without_management_rights_cannot_add_units(db, request, fixture_name, unit):
     actor = request.getfixturevalue(fixture_name)
     assert_denied(lambda: services.org_unit_create(actor=actor, code="X2", name="越权单位", kind=UnitKind.GOVERNMENT,
                                                    parent=unit("ZZ-KJJ")), OrgUnit)
