@@ -19,7 +19,15 @@ def _tree(units):
         nodes[unit.pk] = node
         parent = nodes.get(unit.parent_id)
         (parent["children"] if parent else roots).append(node)
-    return roots
+
+    def order(nodes_):
+        # path order puts parents first but compares ids as text; siblings follow the unit's own order
+        nodes_.sort(key=lambda n: (n["unit"].sort_order, n["unit"].code))
+        for n in nodes_:
+            order(n["children"])
+        return nodes_
+
+    return order(roots)
 
 
 @login_required
