@@ -28,3 +28,20 @@ def test_weak_password_shows_chinese_error_and_creates_nothing(system_admin, cli
     assert response.status_code == 200
     assert "密码不符合要求" in response.content.decode()
     assert not User.objects.filter(username="weak").exists()
+
+
+def test_createadmin_command_enforces_policy_and_creates_system_admin(db, monkeypatch):
+    import pytest
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from rencai.core.scope import scope_for
+
+    monkeypatch.setenv("RENCAI_ADMIN_PASSWORD", "short")
+    with pytest.raises(CommandError, match="密码不符合要求"):
+        call_command("createadmin", "--username", "ops", "--noinput")
+    monkeypatch.setenv("RENCAI_ADMIN_PASSWORD", "Ops-admin-2026")
+    call_command("createadmin", "--username", "ops", "--noinput")
+    user = User.objects.get(username="ops")
+    assert user.is_superuser
+    assert scope_for(user).everything
