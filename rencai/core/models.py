@@ -39,3 +39,26 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class LocalMonth(models.Func):
+    """'YYYY-MM' of a datetime in the site's time zone, computed by the database (for monthly trend charts).
+
+    SQLite has no time zones: the site zone's current UTC offset is applied (Asia/Shanghai keeps no daylight
+    saving time). PostgreSQL converts with the zone name."""
+
+    output_field = models.CharField()
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra):
+        from django.utils import timezone
+
+        sql, params = compiler.compile(self.source_expressions[0])
+        minutes = int(timezone.localtime().utcoffset().total_seconds() // 60)
+        return f"strftime('%%Y-%%m', {sql}, '{minutes:+d} minutes')", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        from django.conf import settings
+
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"to_char({sql} AT TIME ZONE %s, 'YYYY-MM')", [*params, settings.TIME_ZONE]

@@ -15,8 +15,8 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args, policies=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["policy"].choices = [("", _("全部"))] + [(p.pk, p.title[:40]) for p in policies]
-        unit_choices = [("", _("全部"))] + [(u.pk, u.display_name) for u in units]
+        self.fields["policy"].choices = [("", _("全部"))] + [(str(pk), title[:40]) for pk, title in policies]
+        unit_choices = [("", _("全部"))] + [(str(pk), short or name) for pk, short, name in units]
         self.fields["unit"].choices = unit_choices
         self.fields["lead_unit"].choices = unit_choices
 

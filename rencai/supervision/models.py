@@ -38,11 +38,18 @@ class TaskQuerySet(ScopedQuerySet):
             return self.all()
         if not scope.unit_paths:
             return self.none()
-        owned, assigned = Q(pk__in=[]), Q(pk__in=[])
+        from rencai.orgs.models import OrgUnit
+
+        # Resolve the subtrees to id lists first (a few hundred units at most): the task table is then filtered on
+        # indexed integer columns, and the assignment subquery only runs for tasks the region test did not admit.
+        in_scope = Q(pk__in=[])
         for prefix in scope.unit_paths:
-            owned |= Q(region__path__startswith=prefix)
-            assigned |= Q(unit__path__startswith=prefix)
-        return self.filter(owned | Exists(TaskAssignment.objects.filter(assigned, task=OuterRef("pk"))))
+            in_scope |= Q(path__startswith=prefix)
+        units = OrgUnit.objects.filter(in_scope)
+        region_ids = list(units.filter(kind__in=["city", "new_area", "district"]).values_list("pk", flat=True))
+        unit_ids = list(units.values_list("pk", flat=True))
+        return self.filter(Q(region_id__in=region_ids)
+                           | Exists(TaskAssignment.objects.filter(task=OuterRef("pk"), unit_id__in=unit_ids)))
 
     def active(self):
         return self.filter(state=TaskState.ACTIVE)

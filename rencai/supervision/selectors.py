@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from rencai.core.exceptions import NotFound, PermissionDenied
+from rencai.core.models import LocalMonth
 from rencai.core.scope import scope_for
 
 from . import permissions
@@ -108,10 +109,11 @@ def dashboard(*, actor, today: date) -> dict:
     for row in lead_rows:
         by_unit[row["unit_id"]][row["task__status"]] = row["n"]
         unit_names[row["unit_id"]] = row["unit__short_name"] or row["unit__name"]
-    trend = defaultdict(int)
-    for row in (StatusChange.objects.filter(task__in=tasks, status=TaskStatus.RED).annotate(month=TruncMonth("at"))
-                .values("month").annotate(n=Count("id")).order_by("month")):
-        trend[row["month"].strftime("%Y-%m")] = row["n"]
+    trend = {}
+    since = timezone.now() - timedelta(days=730)
+    for row in (StatusChange.objects.filter(task__in=tasks, status=TaskStatus.RED, at__gte=since)
+                .annotate(month=LocalMonth("at")).values("month").annotate(n=Count("id")).order_by("month")):
+        trend[row["month"]] = row["n"]
     units_sorted = sorted(by_unit.items(), key=lambda kv: (-kv[1]["red"], -kv[1]["yellow"], unit_names[kv[0]]))[:20]
     return {
         "totals": {s: totals.get(s, 0) for s in TaskStatus.values},

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -380,7 +380,12 @@ def status_recompute(*, tasks=None, today: date, now: datetime | None = None, ba
                 t.status, t.status_rule = light.status, light.rule[:300]
                 changed.append(t)
         with transaction.atomic():
-            Task.objects.bulk_update(changed, ["status", "status_rule", "status_changed_at"], batch_size=500)
+            # executemany of a keyed UPDATE: far cheaper than bulk_update's CASE expression on both databases
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {Task._meta.db_table} SET status = %s, status_rule = %s, status_changed_at = %s WHERE id = %s",
+                    [(t.status, t.status_rule, connection.ops.adapt_datetimefield_value(t.status_changed_at), t.pk)
+                     for t in changed])
             StatusChange.objects.bulk_create(history, batch_size=500)
             TaskEvent.objects.bulk_create(events, batch_size=500)
         counts["changed"] += len(history)

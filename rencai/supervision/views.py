@@ -18,18 +18,20 @@ from .forms import LedgerFilterForm, MilestoneFormSet, NoticeForm, ReportForm, S
 from .models import ReportAttachment, Task
 
 
-def _ledger_form(request, base_qs):
+def _ledger_form(request):
     from rencai.policies.models import PolicyDocument
 
-    policies = PolicyDocument.objects.filter(pk__in=base_qs.values("policy_id")).order_by("-pk")
-    units = OrgUnit.objects.filter(task_assignments__task__in=base_qs).distinct().order_by("path")
+    # Choices come from what the actor may see, not from a scan of every task's assignments.
+    policies = (PolicyDocument.objects.visible_to(request.user).filter(status="published").order_by("-pk")
+                .values_list("pk", "title")[:200])
+    units = (OrgUnit.objects.visible_to(request.user).filter(is_active=True).order_by("path")
+             .values_list("pk", "short_name", "name")[:1000])
     return LedgerFilterForm(request.GET or None, policies=policies, units=units)
 
 
 @login_required
 def task_list(request, mine: bool = False):
-    base = selectors.my_tasks(actor=request.user) if mine else selectors.task_list(actor=request.user)
-    form = _ledger_form(request, base)
+    form = _ledger_form(request)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     tasks = (selectors.my_tasks if mine else selectors.task_list)(actor=request.user, **({} if mine else {"filters": filters}))
     if mine and filters:
@@ -43,7 +45,7 @@ def task_list(request, mine: bool = False):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "supervision/task_list.html", {
-        "form": form, "page": page, "mine": mine, "query": query.urlencode(), "rule_summary": status.RULE_SUMMARY})
+        "form": form, "page": page, "mine": mine, "choice_fields": ("policy", "unit", "lead_unit"), "query": query.urlencode(), "rule_summary": status.RULE_SUMMARY})
 
 
 @login_required
