@@ -15,7 +15,7 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from _setup import configure, drop, migrate, percentile, timer
+from _setup import analyze, configure, drop, migrate, percentile, timer
 
 
 def build(n_tasks: int, n_reports: int, n_units: int):
@@ -120,6 +120,7 @@ def run(backend: str, n_tasks: int) -> dict:
         today = date(2018, 9, 1)
         with timer("status recompute (all tasks)", results):
             counts = services.status_recompute(today=today)
+        analyze()
         sample = tasks[:200]
         start = time.perf_counter()
         naive_recompute(sample, today)

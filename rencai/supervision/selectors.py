@@ -104,11 +104,14 @@ def dashboard(*, actor, today: date) -> dict:
         titles[row["policy_id"]] = row["policy__title"]
     by_unit = defaultdict(lambda: {s: 0 for s in TaskStatus.values})
     unit_names = {}
-    lead_rows = (TaskAssignment.objects.filter(task__in=tasks, role=AssignmentRole.LEAD)
-                 .values("unit_id", "unit__name", "unit__short_name", "task__status").annotate(n=Count("id")))
+    lead_rows = (tasks.filter(assignments__role=AssignmentRole.LEAD)
+                 .values("assignments__unit_id", "status").annotate(n=Count("id")))
     for row in lead_rows:
-        by_unit[row["unit_id"]][row["task__status"]] = row["n"]
-        unit_names[row["unit_id"]] = row["unit__short_name"] or row["unit__name"]
+        by_unit[row["assignments__unit_id"]][row["status"]] = row["n"]
+    from rencai.orgs.models import OrgUnit
+
+    for pk, short, name in OrgUnit.objects.filter(pk__in=list(by_unit)).values_list("pk", "short_name", "name"):
+        unit_names[pk] = short or name
     trend = {}
     since = timezone.now() - timedelta(days=730)
     for row in (StatusChange.objects.filter(task__in=tasks, status=TaskStatus.RED, at__gte=since)
