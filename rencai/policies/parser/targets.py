@@ -27,6 +27,8 @@ VERBS = ("引进", "引育", "扶持", "培育", "培养", "培训", "新建", "
          "力争", "确保", "培植", "组建", "设立", "认证", "评选", "选拔", "举办", "开展", "实现", "带动", "孵化", "稳定在",
          "控制在", "就业", "创业", "签约", "落地", "落户", "入驻", "储备", "申报", "支持", "奖励")
 PARAMETER = re.compile(r"(补贴|补助|奖补|资助标准|最高|每人|每户|每年每|返还|贴息|担保贷款|缴纳|标准为|费率|比例|工资|报酬|申领)")
+# conditions of a policy ("符合…条件的", "可申请…") state who qualifies, not what must be achieved
+ELIGIBILITY = re.compile(r"(符合[^。；]{0,30}条件|可申请|可按|可享受|申请条件|给予|返还|最高不超过|每人|每户)")
 PERIOD = re.compile(
     r"(全年|每年|年均|当年|到20\d\d年底?|至20\d\d年底?|20\d\d年底前?|20\d\d年前|20\d\d-20\d\d年|20\d\d年"
     r"|[一二三四五两\d]+年内|今后[一二三四五两\d]+年)"
@@ -97,7 +99,7 @@ def find_targets(text: str) -> list[dict]:
             continue
         if PARAMETER.search(masked[sentence:end + 6]) and not verb_near:
             continue
-        if PARAMETER.search(left_full[-8:]):
+        if PARAMETER.search(left_full[-8:]) or ELIGIBILITY.search(masked[sentence:start]):
             continue
         # metric: what stands before the number in this list item, and what follows the unit up to a break
         item_start = max(_clause_start(masked, start, LIST_BREAK), last_right if last_sentence == sentence else 0)

@@ -151,12 +151,18 @@ def find_units(text: str) -> UnitList | None:
             start = len("\n".join(lines)) + (1 if lines else 0)
             parsed.span = (start, len(text.rstrip()))
             return parsed
-    span = trailing_bracket(text)
-    if span:
-        parsed = parse_list(text[span[0] + 1: span[1] - 1])
-        if parsed:
-            parsed.span = span
-            return parsed
+    # the list closes the task's text, or closes one of its paragraphs (closing remarks, a signature or
+    # "(此件公开发布)" may follow the last task of a document)
+    offset = len(text)
+    for line in reversed(text.split("\n")):
+        offset -= len(line)
+        span = trailing_bracket(line)
+        if span:
+            parsed = parse_list(line[span[0] + 1: span[1] - 1])
+            if parsed:
+                parsed.span = (offset + span[0], offset + span[1])
+                return parsed
+        offset -= 1  # the newline
     last_sentence = re.split(r"[。;；]", text.rstrip(" 。\n"))[-1]
     m = re.search(r"[，,]?([^，,。]*?牵头[,，][^。]*?(?:配合|参与|协同|协助))$", last_sentence)
     if m:
