@@ -87,6 +87,7 @@ def clean_text(text: str) -> CleanResult:
     warnings: list[str] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = normalise_width(strip_pinyin(to_simplified(text)))
+    text = re.sub(r"(\d)[ \t]+(年|月|日|号|名|个|家|人|项|%)", r"\1\2", text)  # "2020 年" as scraped pages write it
     out = []
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.rstrip()

@@ -140,16 +140,21 @@ def build(text: str) -> dict:
     sections, tasks, stack = [], [], []  # stack of (level, section dict)
     pending: list[tuple[int, dict, Item]] = []  # sections above the task level wait until they prove to hold tasks
     seen_numbers: list[int] = []
-    for item, units in analysed:
+    for index, (item, units) in enumerate(analysed):
         level = levels[item.style]
         if level > task_level:
-            continue  # deeper than tasks: part of a task body (already in its lines)
+            # deeper than tasks: folded into the task's text below; under a section with no task yet, its
+            # targets belong to that section ("发展目标" items)
+            if stack and (not tasks or tasks[-1]["_index"] < stack[-1][1]["_index"]):
+                stack[-1][1]["targets"].extend(find_targets(item.text))
+            continue
         if level < task_level:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             title, _ = _first_sentence(item.head)
             section = {"number": item.written, "title": title.rstrip("。;；:："), "level": level,
-                       "parent": stack[-1][1]["number"] if stack else None}
+                       "parent": stack[-1][1]["number"] if stack else None, "targets": find_targets(item.text),
+                       "_index": index}
             stack.append((level, section))
             if level == 1:
                 sections.append(section)
@@ -161,7 +166,14 @@ def build(text: str) -> dict:
         for lvl, section, _ in list(pending):
             if section["number"] in path and section not in sections:
                 sections.append(section)
-        body_text = item.text
+        deeper = []
+        for later, _ in analysed[index + 1:]:
+            if levels[later.style] <= task_level:
+                break
+            deeper.append(later.written + ("、" if later.style == "cn" else ". " if later.style == "ar" else " ") + later.text)
+        body_text = "\n".join([item.text, *deeper]) if deeper else item.text
+        if deeper:
+            units = find_units(body_text) or units
         if units is not None and units.span:
             body_text = (body_text[: units.span[0]] + body_text[units.span[1]:]).strip()
         title, rest = _first_sentence(body_text.split("\n")[0])
@@ -177,6 +189,7 @@ def build(text: str) -> dict:
             unit_names.insert(0, lead)
         seen_numbers.append(item.ordinal)
         tasks.append({
+            "_index": index,
             "number": item.ordinal,
             "section": path[-1] if path else None,
             "section_path": path,
@@ -200,6 +213,8 @@ def build(text: str) -> dict:
         for i, task in enumerate(tasks, start=1):
             task["written_number"] = task["number"]
             task["number"] = i
+    for entry in (*ordered, *tasks):
+        entry.pop("_index", None)
     return {"title": title_of(preamble, lines), "lead_rule": lead_rule, "sections": ordered, "tasks": tasks,
             "task_level": task_style}
 
