@@ -97,7 +97,7 @@ def _pdf(data: bytes, name: str) -> tuple[str, list[str]]:
 
 
 def _html(data: bytes) -> tuple[str, list[str]]:
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     raw, warnings = _decode(data)
     tree = HTMLParser(raw)

@@ -161,7 +161,9 @@ def build(text: str) -> dict:
             else:
                 pending.append((level, section, item))
             continue
-        # a task
+        # a task — unless a unit-less item restarts the numbering (the 要求 paragraphs after the task list)
+        if units is None and seen_numbers and item.ordinal <= seen_numbers[-1] and counts:
+            continue
         path = [s["number"] for _, s in stack]
         for lvl, section, _ in list(pending):
             if section["number"] in path and section not in sections:

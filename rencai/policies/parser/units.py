@@ -11,7 +11,7 @@ SEPARATORS = "、，,；;"
 LEAD_RULE = re.compile(r"(?:排|列)(?:在)?第一(?:位)?(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)[^)）]*")
 UNIT_SUFFIX = re.compile(
     r"(部|委|局|办|厅|署|会|院|校|中心|政府|行|联|协|团市委|团委|室|处|所|组|站|馆|社|公司|集团|区|县|市|旗|镇|乡|街道|"
-    r"管委|党校|法院|检察院|银行|总队|支队|大队|监狱|台|报社|协会|学会|联合会|商会|基金|办公室|领导小组|委员会|管理局|"
+    r"管委|党校|中专|职中|中学|小学|学校|幼儿园|研究院|研究所|法院|检察院|银行|总队|支队|大队|监狱|台|报社|协会|学会|联合会|商会|基金|办公室|领导小组|委员会|管理局|"
     r"管理办|管理处|指挥部|集团公司|大学|学院|医院|园区|新区|高新区|开发区|口岸|海关)$"
 )
 GROUP_START = re.compile(r"^(各|有关|相关|其他|其它|其余|全体|所属)")
@@ -163,8 +163,7 @@ def find_units(text: str) -> UnitList | None:
                 parsed.span = (offset + span[0], offset + span[1])
                 return parsed
         offset -= 1  # the newline
-    last_sentence = re.split(r"[。;；]", text.rstrip(" 。\n"))[-1]
-    m = re.search(r"[，,]?([^，,。]*?牵头[,，][^。]*?(?:配合|参与|协同|协助))$", last_sentence)
+    m = re.search(r"([^，,。;；\n]*?牵头[,，][^。;；\n]*?(?:配合|参与|协同|协助))", text)
     if m:
         parsed = parse_list(m.group(1))
         if parsed and parsed.explicit_lead:
