@@ -47,14 +47,16 @@ def strip_pinyin(text: str) -> str:
     return PINYIN_DIGIT.sub("", PINYIN.sub("", text))
 
 
-_FULLWIDTH_ALNUM = {c: chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)} | {
-    c: chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)} | {c: chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)}
-_SPACES = {0x3000: " ", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: "", 0xFEFF: ""}
+_WIDTH_TABLE = str.maketrans(
+    {chr(c): chr(c - 0xFEE0) for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)}
+    | {"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "", "\ufeff": ""}
+)
+_ODD = re.compile(r"[\u00c0-\u00ff\u2500-\u259f]")
 
 
 def normalise_width(text: str) -> str:
     """Full-width digits and letters to ASCII; odd spaces to plain spaces. Brackets keep their width."""
-    return text.translate(_FULLWIDTH_ALNUM).translate(_SPACES)
+    return text.translate(_WIDTH_TABLE)
 
 
 def canonical(text: str) -> str:
@@ -68,8 +70,7 @@ def is_mojibake(line: str) -> bool:
     if len(line) < 6:
         return False
     # Latin-1 read of UTF-8 bytes ("å¸‚å§”") or box-drawing/odd symbol runs.
-    odd = sum(1 for c in line if "\u00c0" <= c <= "\u00ff" or "\u2500" <= c <= "\u259f")
-    return odd / len(line) > 0.3
+    return len(_ODD.findall(line)) / len(line) > 0.3
 
 
 def is_boilerplate(line: str) -> bool:
