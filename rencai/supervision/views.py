@@ -244,7 +244,8 @@ def assessment(request):
                 return redirect("supervision:scheme_detail", pk=scheme.pk)
         except (ApplicationError, OrgUnit.DoesNotExist, ValueError, TypeError) as exc:
             messages.error(request, getattr(exc, "message", _("请选择考核范围和年度。")))
-    regions = OrgUnit.objects.visible_to(request.user).filter(kind__in=["city", "new_area", "district"])
+    regions = [r for r in OrgUnit.objects.visible_to(request.user).filter(kind__in=["city", "new_area", "district"])
+               .order_by("path") if permissions.is_office_for_region(request.user, r)]
     return render(request, "supervision/assessment.html", {"schemes": schemes, "own_results": own_results,
                                                            "regions": regions, "year": _today(request).year})
 
