@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rencai.orgs",
     "rencai.audit",
     "rencai.policies",
+    "rencai.supervision",
 ]
 
 MIDDLEWARE = [
