@@ -101,8 +101,10 @@ def plan_save(request, pk: int):
         return _back(task)
     rows = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("title")]
     try:
+        shares = {int(key.removeprefix("share-")): value.strip() for key, value in request.POST.items()
+                  if key.startswith("share-") and key.removeprefix("share-").isdigit()}
         services.plan_save(actor=request.user, task=task, expected_version=int(request.POST.get("plan_version", -1)),
-                           milestones=rows)
+                           milestones=rows, shares=shares)
         if request.POST.get("submit"):
             services.plan_submit(actor=request.user, task=Task.objects.get(pk=task.pk))
             messages.success(request, _("计划已保存并提交人才办审核。"))
@@ -240,13 +242,17 @@ def assessment(request):
         try:
             if request.POST.get("action") == "create":
                 region = OrgUnit.objects.visible_to(request.user).get(pk=request.POST.get("region"))
-                scheme = services.scheme_create(actor=request.user, region=region, year=int(request.POST.get("year")))
+                weights = {key: float(request.POST.get(f"w-{key}", default))
+                           for key, default in services.scoring.DEFAULT_WEIGHTS.items()}
+                scheme = services.scheme_create(actor=request.user, region=region, year=int(request.POST.get("year")),
+                                                weights=weights)
                 return redirect("supervision:scheme_detail", pk=scheme.pk)
         except (ApplicationError, OrgUnit.DoesNotExist, ValueError, TypeError) as exc:
             messages.error(request, getattr(exc, "message", _("请选择考核范围和年度。")))
     regions = [r for r in OrgUnit.objects.visible_to(request.user).filter(kind__in=["city", "new_area", "district"])
                .order_by("path") if permissions.is_office_for_region(request.user, r)]
-    return render(request, "supervision/assessment.html", {"schemes": schemes, "own_results": own_results,
+    weights = [(key, services.scoring.COMPONENT_LABELS[key], value) for key, value in services.scoring.DEFAULT_WEIGHTS.items()]
+    return render(request, "supervision/assessment.html", {"schemes": schemes, "own_results": own_results, "weights": weights,
                                                            "regions": regions, "year": _today(request).year})
 
 

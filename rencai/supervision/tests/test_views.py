@@ -95,3 +95,23 @@ def test_api_report_and_plan(world, unit_officer, client_for):
     report = client.post(f"/api/supervision/tasks/{world['t1'].pk}/reports",
                          {"unit_id": kjj.pk, "period_id": period.pk, "text": "进展", "percent": 40}, content_type="application/json")
     assert report.status_code == 201 and report.json()["version"] == 1
+
+
+def test_lead_unit_splits_work_among_co_units(world, unit_officer, client_for):
+    hetang = OrgUnit.objects.get(code="ZZ-D01")
+    client_for(unit_officer).post(f"/supervision/tasks/{world['t1'].pk}/plan/", {
+        "plan_version": 0, "m-TOTAL_FORMS": 1, "m-INITIAL_FORMS": 0, "m-0-title": "出台办法", "m-0-due_date": "2018-06-30",
+        "m-0-deliverable": "document", f"share-{hetang.pk}": "负责辖区内院士专家对接"})
+    assert world["t1"].assignments.get(unit=hetang).share == "负责辖区内院士专家对接"
+
+
+def test_scheme_weights_are_configurable_and_validated(world, city_staff, client_for):
+    zz = OrgUnit.objects.get(code="ZZ")
+    bad = client_for(city_staff).post("/supervision/assessment/", {"action": "create", "region": zz.pk, "year": 2018,
+                                                                   "w-on_time_reporting": 50, "w-milestones_met": 30,
+                                                                   "w-targets_reached": 30, "w-notices_answered": 10}, follow=True)
+    assert "权重之和应为 100" in bad.content.decode()
+    client_for(city_staff).post("/supervision/assessment/", {"action": "create", "region": zz.pk, "year": 2018,
+                                                             "w-on_time_reporting": 40, "w-milestones_met": 20,
+                                                             "w-targets_reached": 30, "w-notices_answered": 10})
+    assert AssessmentScheme.objects.get(region=zz, year=2018).weights["on_time_reporting"] == 40
