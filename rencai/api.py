@@ -53,6 +53,7 @@ def _mount():
     api.add_router("/auth", accounts_router)
     api.add_router("/orgs", orgs_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/talents", "rencai.talents.api.router")
     api.add_router("/policies", "rencai.policies.api.router")
     api.add_router("/supervision", "rencai.supervision.api.router")
 

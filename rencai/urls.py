@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("rencai.accounts.urls")),
     path("orgs/", include("rencai.orgs.urls")),
     path("audit/", include("rencai.audit.urls")),
+    path("talents/", include("rencai.talents.urls")),
     path("policies/", include("rencai.policies.urls")),
     path("supervision/", include("rencai.supervision.urls")),
     path("api/", api.urls),

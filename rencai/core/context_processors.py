@@ -8,6 +8,7 @@ NAV_ITEMS = [
     ("core:home", _("工作台"), None),
     ("orgs:unit_list", _("组织机构"), {"system_admin", "talent_office", "district_officer", "unit_officer", "leader", "reviewer"}),
     ("policies:document_list", _("政策任务"), {"system_admin", "talent_office", "district_officer", "unit_officer", "leader"}),
+    ("talents:talent_list", _("人才信息库"), {"system_admin", "talent_office", "district_officer", "unit_officer", "leader", "reviewer"}),
     ("supervision:task_list", _("任务台账"), {"system_admin", "talent_office", "district_officer", "unit_officer", "leader"}),
     ("supervision:my_tasks", _("我的任务"), {"unit_officer", "district_officer"}),
     ("supervision:dashboard", _("督办看板"), {"system_admin", "talent_office", "leader", "district_officer"}),

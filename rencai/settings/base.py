@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rencai.accounts",
     "rencai.orgs",
     "rencai.audit",
+    "rencai.talents",
     "rencai.policies",
     "rencai.supervision",
 ]
