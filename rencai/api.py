@@ -56,6 +56,9 @@ def _mount():
     api.add_router("/talents", "rencai.talents.api.router")
     api.add_router("/policies", "rencai.policies.api.router")
     api.add_router("/supervision", "rencai.supervision.api.router")
+    api.add_router("/certification", "rencai.certification.api.router")
+    api.add_router("/benefits", "rencai.benefits.api.router")
+    api.add_router("/reports", "rencai.reports.api.router")
 
 
 _mount()

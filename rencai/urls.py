@@ -14,6 +14,9 @@ urlpatterns = [
     path("talents/", include("rencai.talents.urls")),
     path("policies/", include("rencai.policies.urls")),
     path("supervision/", include("rencai.supervision.urls")),
+    path("certification/", include("rencai.certification.urls")),
+    path("benefits/", include("rencai.benefits.urls")),
+    path("reports/", include("rencai.reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

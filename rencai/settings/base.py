@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "rencai.talents",
     "rencai.policies",
     "rencai.supervision",
+    "rencai.certification",
+    "rencai.benefits",
+    "rencai.reports",
 ]
 
 MIDDLEWARE = [
