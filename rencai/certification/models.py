@@ -146,7 +146,8 @@ class ClassificationRun(models.Model):
 
 
 class ClassificationResult(models.Model):
-    """A talent's suggested tier in one run (only talents some clause matched). Kept for the last runs only."""
+    """The clause (hence tier) a talent's data matches in one run; talents no clause matched have no row.
+    Only the latest runs are kept: a million rows per run."""
 
     run = models.ForeignKey(ClassificationRun, on_delete=models.CASCADE, related_name="+", db_constraint=False,
                             db_index=False)
@@ -154,7 +155,6 @@ class ClassificationResult(models.Model):
                                db_index=False)
     rule = models.ForeignKey(CatalogueRule, on_delete=models.CASCADE, related_name="+", db_constraint=False,
                              db_index=False)
-    tier = models.CharField(max_length=2)
 
     class Meta:
         verbose_name = _("分类评估结果")

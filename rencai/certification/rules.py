@@ -26,27 +26,92 @@ class FieldSpec:
     label: str
     kind: str  # "choice" | "number" | "text" | "list" | "age" | "code"
     unit: str = ""
-    choices: tuple[str, ...] = ()
-    column: str = ""  # registry column for SQL; age uses the birth date column
+    choices: tuple[tuple[str, str], ...] = ()  # (stored value, label) — criteria hold the stored value
+    column: str = ""  # registry column (or annotation) for SQL; age uses the birth date column
+
+    def label_of(self, value) -> str:
+        return dict(self.choices).get(value, str(value))
+
+
+def _choices(text_choices) -> tuple[tuple[str, str], ...]:
+    return tuple((str(v), str(label)) for v, label in text_choices.choices)
+
+
+# Employer type is read from the 统一社会信用代码 (GB 32100-2015): its first two characters are the registering
+# authority and the kind of organisation, so the registry needs no extra column for it.
+EMPLOYER_TYPES = (
+    ("enterprise", "企业"), ("government", "党政机关"), ("institution", "事业单位"), ("social_org", "社会组织"),
+    ("individual", "个体工商户"), ("other", "其他"),
+)
+USCC_PREFIX_TYPES = (("91", "enterprise"), ("93", "enterprise"), ("92", "individual"), ("11", "government"),
+                     ("13", "government"), ("31", "government"), ("12", "institution"), ("51", "social_org"),
+                     ("52", "social_org"), ("53", "social_org"), ("59", "social_org"))
+
+
+def employer_type_of(uscc: str | None) -> str:
+    if not uscc:
+        return ""
+    prefix = uscc[:2]
+    return next((kind for p, kind in USCC_PREFIX_TYPES if p == prefix), "other")
+
+
+def _fields() -> dict[str, FieldSpec]:
+    from rencai.talents.choices import Degree, Education, IntroductionMode, TitleLevel
+
+    return {
+        "education": FieldSpec("学历", "choice", choices=_choices(Education), column="education"),
+        "degree": FieldSpec("学位", "choice", choices=_choices(Degree), column="degree"),
+        "title_level": FieldSpec("职称级别", "choice", choices=_choices(TitleLevel), column="title_level"),
+        "skill_level": FieldSpec("职业资格/技能等级", "text", column="skill_level"),
+        "annual_salary": FieldSpec("年薪", "number", unit="万元", column="annual_salary"),
+        "age": FieldSpec("年龄", "age", unit="周岁", column="birth_date"),
+        "honours": FieldSpec("荣誉/奖项", "list", column="honours"),
+        "tags": FieldSpec("标签", "list", column="tags"),
+        "industry": FieldSpec("行业代码", "code", column="industry_code"),
+        "employer_type": FieldSpec("用人单位类型", "choice", choices=EMPLOYER_TYPES, column="employer_type"),
+        "introduction_mode": FieldSpec("引进方式", "choice", choices=_choices(IntroductionMode),
+                                       column="introduction_mode"),
+    }
+
+
+class _LazyFields(dict):
+    """The talents app's choices are read on first use, so importing this module needs no app registry."""
+
+    def _load(self):
+        if not super().__len__():
+            self.update(_fields())
+
+    def __getitem__(self, key):
+        self._load()
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._load()
+        return super().get(key, default)
+
+    def items(self):
+        self._load()
+        return super().items()
+
+    def keys(self):
+        self._load()
+        return super().keys()
+
+    def __iter__(self):
+        self._load()
+        return super().__iter__()
+
+    def __contains__(self, key):
+        self._load()
+        return super().__contains__(key)
+
+    def __len__(self):
+        self._load()
+        return super().__len__()
 
 
 # The facts a criterion may use. Labels are what the talent office sees in the catalogue editor.
-FIELDS: dict[str, FieldSpec] = {
-    "education": FieldSpec("学历", "choice", choices=("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专/高中", "其他"),
-                           column="education"),
-    "degree": FieldSpec("学位", "choice", choices=("博士", "硕士", "学士", "无"), column="degree"),
-    "title_level": FieldSpec("职称级别", "choice", choices=("正高级", "副高级", "中级", "初级", "无"), column="title_level"),
-    "skill_level": FieldSpec("技能等级", "choice", choices=("高级技师", "技师", "高级工", "中级工", "初级工", "无"),
-                             column="skill_level"),
-    "annual_salary": FieldSpec("年薪", "number", unit="万元", column="annual_salary"),
-    "age": FieldSpec("年龄", "age", unit="周岁", column="birth_date"),
-    "honours": FieldSpec("荣誉/奖项", "list", column="honours_text"),
-    "industry": FieldSpec("所属行业(国民经济行业分类代码)", "code", column="industry_code"),
-    "employer_type": FieldSpec("用人单位类型", "choice",
-                               choices=("企业", "高校", "科研院所", "医疗机构", "中小学", "党政机关", "社会组织", "其他"),
-                               column="employer_type"),
-    "introduction_mode": FieldSpec("引进方式", "choice", choices=("全职", "柔性"), column="introduction_mode"),
-}
+FIELDS: dict[str, FieldSpec] = _LazyFields()
 
 OPS = {
     "eq": "=", "ne": "≠", "in": "属于", "not_in": "不属于", "gte": "≥", "gt": ">", "lte": "≤", "lt": "<",
@@ -54,7 +119,7 @@ OPS = {
 }
 OPS_BY_KIND = {
     "choice": {"eq", "ne", "in", "not_in"},
-    "text": {"eq", "ne", "in", "not_in"},
+    "text": {"eq", "ne", "in", "not_in", "contains_any"},
     "number": {"gte", "gt", "lte", "lt", "eq"},
     "age": {"gte", "gt", "lte", "lt"},
     "list": {"contains_any"},
@@ -117,12 +182,12 @@ def validate(node, path: str = "") -> list[str]:
         elif op in ("in", "not_in", "contains_any"):
             if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
                 errors.append(f"{_path(p)}:“{spec.label}”的取值应为非空文本列表")
-            elif spec.choices and (bad := [v for v in value if v not in spec.choices]):
+            elif spec.choices and (bad := [v for v in value if v not in dict(spec.choices)]):
                 errors.append(f"{_path(p)}:“{spec.label}”没有选项“{'、'.join(bad)}”")
         else:
             if not isinstance(value, str) or not value:
                 errors.append(f"{_path(p)}:“{spec.label}”的取值应为非空文本")
-            elif spec.choices and op in ("eq", "ne") and value not in spec.choices:
+            elif spec.choices and op in ("eq", "ne") and value not in dict(spec.choices):
                 errors.append(f"{_path(p)}:“{spec.label}”没有选项“{value}”")
 
     walk(node, path, 0)
@@ -139,6 +204,8 @@ def _fmt(value) -> str:
 
 def describe(node) -> str:
     """Human-readable rule: "学位=博士 且 年薪≥50万元"."""
+    if ("all" in node or "any" in node) and len(node.get("all") or node.get("any")) == 1:
+        return describe((node.get("all") or node.get("any"))[0])
     if "all" in node:
         parts = [describe(c) for c in node["all"]]
         return " 且 ".join(f"({p})" if " 或 " in p else p for p in parts)
@@ -148,12 +215,17 @@ def describe(node) -> str:
         return f"非({describe(node['not'])})"
     spec = FIELDS[node["field"]]
     op = node["op"]
-    if op in ("eq",) and spec.kind == "choice":
-        return f"{spec.label}为{_fmt(node['value'])}"
+    value = node["value"]
+    if spec.choices:
+        value = [spec.label_of(v) for v in value] if isinstance(value, list) else spec.label_of(value)
+    if op in ("eq",) and spec.kind in ("choice", "text"):
+        return f"{spec.label}为{_fmt(value)}"
+    if op == "ne" and spec.kind in ("choice", "text"):
+        return f"{spec.label}不为{_fmt(value)}"
     if op in ("in",):
-        return f"{spec.label}为{_fmt(node['value'])}之一"
+        return f"{spec.label}为{_fmt(value)}之一"
     if op == "not_in":
-        return f"{spec.label}不为{_fmt(node['value'])}"
+        return f"{spec.label}不为{_fmt(value)}"
     if op == "contains_any":
         return f"{spec.label}含{_fmt(node['value'])}之一"
     if op == "prefix":
@@ -182,9 +254,9 @@ def _leaf_holds(node, facts: dict, today: date) -> bool:
         actual, value = Decimal(str(actual)), Decimal(str(value))
         return {"gte": actual >= value, "gt": actual > value, "lte": actual <= value, "lt": actual < value,
                 "eq": actual == value}[op]
-    if spec.kind == "list":
-        items = set(actual) if isinstance(actual, (list, tuple, set)) else {s for s in str(actual).split("|") if s}
-        return bool(items & set(value))
+    if op == "contains_any":  # substring, as SQL LIKE does: "国家杰出青年科学基金" matches "…基金获得者"
+        text = "、".join(actual) if isinstance(actual, (list, tuple, set)) else str(actual)
+        return any(item in text for item in value)
     if op == "prefix":
         return str(actual).startswith(value)
     return {"eq": actual == value, "ne": actual != value, "in": actual in value, "not_in": actual not in value}[op]
@@ -251,11 +323,10 @@ def to_q(node, *, today: date, column: Callable[[str], str] | None = None) -> Q:
     if spec.kind == "number":
         lookup = {"gte": "gte", "gt": "gt", "lte": "lte", "lt": "lt", "eq": "exact"}[op]
         return Q(**{f"{name}__{lookup}": value})
-    if spec.kind == "list":
-        # stored as "|a|b|" so one honour never matches inside another's name
+    if op == "contains_any":
         q = Q(pk__in=[])
         for item in value:
-            q |= Q(**{f"{name}__contains": f"|{item}|"})
+            q |= Q(**{f"{name}__contains": item})
         return q
     if op == "prefix":
         return Q(**{f"{name}__startswith": value})
@@ -266,3 +337,189 @@ def to_q(node, *, today: date, column: Callable[[str], str] | None = None) -> Q:
     if op == "ne":
         return ~Q(**{name: value}) | Q(**{f"{name}__isnull": True})
     return ~Q(**{f"{name}__in": value}) | Q(**{f"{name}__isnull": True})  # not_in
+
+
+def normalize(node):
+    """A criterion as typed by a person, made canonical: choice labels ("博士") become stored values ("doctor"),
+    numbers typed as text become numbers. Unknown things are left for `validate` to name."""
+    if not isinstance(node, dict):
+        return node
+    if "all" in node or "any" in node:
+        key = "all" if "all" in node else "any"
+        children = node[key]
+        return {key: [normalize(c) for c in children] if isinstance(children, list) else children}
+    if "not" in node:
+        return {"not": normalize(node["not"])}
+    out = dict(node)
+    spec = FIELDS.get(out.get("field"))
+    if spec is None:
+        return out
+    by_label = {label: value for value, label in spec.choices}
+    value = out.get("value")
+    if spec.choices:
+        if isinstance(value, list):
+            out["value"] = [by_label.get(v, v) for v in value]
+        elif isinstance(value, str):
+            out["value"] = by_label.get(value, value)
+    if spec.kind in ("number", "age") and isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+            out["value"] = int(number) if number == number.to_integral_value() else float(number)
+        except ArithmeticError:
+            pass
+    if spec.kind in ("list", "code") and out.get("op") in ("contains_any", "in") and isinstance(value, str):
+        out["value"] = [v.strip() for v in value.replace(",", "、").replace(",", "、").split("、") if v.strip()]
+    return out
+
+
+def facts_of(talent) -> dict:
+    """The facts a criterion reads, from a registry row (a Talent or anything with the same attributes)."""
+    def get(name):
+        return getattr(talent, name, None)
+
+    return {
+        "education": get("education") or None, "degree": get("degree") or None,
+        "title_level": get("title_level") or None, "skill_level": get("skill_level") or None,
+        "annual_salary": get("annual_salary"), "birth_date": get("birth_date"),
+        "honours": get("honours") or "", "tags": get("tags") or "",
+        "industry": get("industry_code") or None, "employer_type": employer_type_of(get("employer_uscc")),
+        "introduction_mode": get("introduction_mode") or None,
+    }
+
+
+def employer_type_expression():
+    """`employer_type` as SQL over employer_uscc (same mapping as employer_type_of)."""
+    from django.db.models import Case, CharField, Value, When
+
+    whens = [When(employer_uscc__startswith=prefix, then=Value(kind)) for prefix, kind in USCC_PREFIX_TYPES]
+    whens.insert(0, When(employer_uscc="", then=Value("")))  # never NULL: NOT(…) must match Python
+    return Case(*whens, default=Value("other"), output_field=CharField())
+
+
+# ---------------------------------------------------------------- the editing syntax (what `describe` prints)
+
+_NUMBER_OPS = (("≥", "gte"), (">=", "gte"), ("≤", "lte"), ("<=", "lte"), (">", "gt"), ("<", "lt"), ("=", "eq"))
+_UNITS = ("万元", "周岁", "岁")
+
+
+def _split_values(text: str) -> list[str]:
+    for sep in (",", ",", ";", ";", "/"):
+        text = text.replace(sep, "、") if sep != "/" else text
+    return [v.strip() for v in text.split("、") if v.strip()]
+
+
+def _parse_condition(text: str, where: str) -> dict:
+    text = text.strip()
+    if not text:
+        raise RuleError(f"{where}:缺少条件")
+    labels = sorted(((spec.label, name) for name, spec in FIELDS.items()), key=lambda x: -len(x[0]))
+    label, field = next(((lab, name) for lab, name in labels if text.startswith(lab)), (None, None))
+    if field is None:
+        known = "、".join(spec.label for spec in FIELDS.values())
+        raise RuleError(f"{where}:“{text}”不是以已知字段开头(可用字段:{known})")
+    spec, rest = FIELDS[field], text[len(label):].strip()
+    if spec.kind in ("number", "age"):
+        for symbol, op in _NUMBER_OPS:
+            if rest.startswith(symbol):
+                raw = rest[len(symbol):].strip()
+                for unit in _UNITS:
+                    raw = raw.removesuffix(unit)
+                try:
+                    number = Decimal(raw.strip())
+                except ArithmeticError:
+                    raise RuleError(f"{where}:“{text}”中的“{raw}”不是数字") from None
+                value = int(number) if number == number.to_integral_value() else float(number)
+                return {"field": field, "op": op, "value": value}
+        raise RuleError(f"{where}:“{text}”缺少比较符号(≥、≤、>、<、=)")
+    by_label = {lab: value for value, lab in spec.choices}
+
+    def value_of(raw: str) -> str:
+        return by_label.get(raw, raw)
+
+    if rest.startswith("不为"):
+        values = [value_of(v) for v in _split_values(rest[2:])]
+        return {"field": field, "op": "ne" if len(values) == 1 else "not_in",
+                "value": values[0] if len(values) == 1 else values}
+    if rest.startswith("含"):
+        body = rest[1:].removesuffix("之一")
+        return {"field": field, "op": "contains_any", "value": _split_values(body)}
+    if rest.startswith("属"):
+        values = _split_values(rest[1:])
+        if len(values) == 1:
+            return {"field": field, "op": "prefix", "value": values[0]}
+        return {"any": [{"field": field, "op": "prefix", "value": v} for v in values]}
+    if rest.startswith("为"):
+        body = rest[1:]
+        if body.endswith("之一"):
+            return {"field": field, "op": "in", "value": [value_of(v) for v in _split_values(body[:-2])]}
+        return {"field": field, "op": "eq", "value": value_of(body.strip())}
+    raise RuleError(f"{where}:“{text}”看不懂(写法如:学位为博士、年薪≥50、荣誉/奖项含国家杰出青年科学基金之一)")
+
+
+def parse_text(text: str) -> dict:
+    """"(学位为博士 或 职称级别为正高级) 且 年薪≥50 且 非(用人单位类型为党政机关)" → a criterion tree.
+
+    且 binds tighter than 或; parentheses (half or full width) group; 非(…) is an exception. Errors name the
+    position (第N个字符) and what was expected, in Chinese."""
+    source = (text or "").replace("(", "(").replace(")", ")").strip()
+    if not source:
+        raise RuleError("条件为空")
+    pos = 0
+
+    def where() -> str:
+        return f"第{pos + 1}个字符处"
+
+    def skip():
+        nonlocal pos
+        while pos < len(source) and source[pos].isspace():
+            pos += 1
+
+    def expr() -> dict:
+        nonlocal pos
+        parts = [term()]
+        skip()
+        while source.startswith("或", pos):
+            pos += 1
+            parts.append(term())
+            skip()
+        return parts[0] if len(parts) == 1 else {"any": parts}
+
+    def term() -> dict:
+        nonlocal pos
+        parts = [factor()]
+        skip()
+        while source.startswith("且", pos):
+            pos += 1
+            parts.append(factor())
+            skip()
+        return parts[0] if len(parts) == 1 else {"all": parts}
+
+    def factor() -> dict:
+        nonlocal pos
+        skip()
+        if source.startswith("非(", pos):
+            pos += 2
+            inner = expr()
+            skip()
+            if not source.startswith(")", pos):
+                raise RuleError(f"{where()}:缺少右括号")
+            pos += 1
+            return {"not": inner}
+        if source.startswith("(", pos):
+            pos += 1
+            inner = expr()
+            skip()
+            if not source.startswith(")", pos):
+                raise RuleError(f"{where()}:缺少右括号")
+            pos += 1
+            return inner
+        start = pos
+        while pos < len(source) and source[pos] not in "且或()":
+            pos += 1
+        return _parse_condition(source[start:pos], f"第{start + 1}个字符处")
+
+    node = expr()
+    skip()
+    if pos < len(source):
+        raise RuleError(f"{where()}:多余的“{source[pos:pos + 10]}”")
+    return node

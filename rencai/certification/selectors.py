@@ -1,0 +1,239 @@
+"""Reads for certification, always through the actor's scope."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from rencai.core.exceptions import NotFound
+from rencai.core.scope import is_system, scope_for
+from rencai.orgs.models import OrgUnit
+
+from . import classify
+from .models import (
+    Application,
+    BlacklistEntry,
+    Card,
+    Catalogue,
+    CatalogueVersion,
+    Certification,
+    ClassificationResult,
+    ClassificationRun,
+    Objection,
+    ServiceProvider,
+)
+from .services import LEVEL_ROLES, city_of, current_level, levels_of, may_review, published_version
+
+SERVICES = {
+    "housing": "住房保障(人才公寓/购房)",
+    "hukou": "落户",
+    "medical": "医疗绿色通道",
+    "schooling": "子女入学",
+    "spouse_job": "配偶就业",
+    "concierge": "全程代办",
+}
+
+
+def service_labels(codes) -> list[str]:
+    return [SERVICES.get(c, c) for c in codes]
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧阳**: enough for a verifier to match the person in front of them."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    keep = 2 if len(name) >= 4 else 1
+    return name[:keep] + "*" * (len(name) - keep)
+
+
+def catalogues_for(actor) -> QuerySet[Catalogue]:
+    return Catalogue.objects.visible_to(actor).select_related("city").order_by("city__code")
+
+
+def catalogue_get(*, actor, pk) -> Catalogue:
+    try:
+        return catalogues_for(actor).get(pk=pk)
+    except (Catalogue.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该人才分类目录,或您无权查看。") from None
+
+
+def version_get(*, actor, pk) -> CatalogueVersion:
+    try:
+        return (CatalogueVersion.objects.visible_to(actor).select_related("catalogue__city")
+                .prefetch_related("tiers", "rules__tier").get(pk=pk))
+    except (CatalogueVersion.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该目录版本,或您无权查看。") from None
+
+
+def version_preview(version: CatalogueVersion, *, today: date | None = None) -> dict:
+    return classify.preview(version, today or timezone.localdate())
+
+
+def last_runs(catalogue: Catalogue, limit: int = 10) -> list[ClassificationRun]:
+    return list(ClassificationRun.objects.filter(version__catalogue=catalogue, preview=False)
+                .select_related("version").order_by("-pk")[:limit])
+
+
+def suggested_for(talent) -> dict | None:
+    """The tier the latest classification run suggests for a talent, with the clause that decided it."""
+    city = city_of(talent.region)
+    run = (ClassificationRun.objects.filter(version__catalogue__city=city, preview=False, finished_at__isnull=False)
+           .order_by("-pk").first())
+    if run is None:
+        return None
+    result = (ClassificationResult.objects.filter(run=run, talent=talent).select_related("rule__tier", "rule__version")
+              .first())
+    return {"run": run, "rule": result.rule if result else None,
+            "text": result.rule.explanation() if result else "不符合任何类别的认定条件"}
+
+
+def applications_for(actor, *, status: str = "", mine_to_review: bool = False) -> QuerySet[Application]:
+    qs = (Application.objects.visible_to(actor).select_related("talent", "region", "version__catalogue", "applicant")
+          .order_by("-id"))
+    if status:
+        qs = qs.filter(status=status)
+    if mine_to_review:
+        scope = scope_for(actor)
+        levels = [lv for lv, (roles, _label) in LEVEL_ROLES.items() if scope.everything or scope.roles & roles]
+        qs = qs.filter(status=Application.Status.IN_REVIEW)
+        qs = [a for a in qs[:500] if current_level(a) in levels and may_review(actor, a)]
+    return qs
+
+
+def application_get(*, actor, pk) -> Application:
+    try:
+        return (Application.objects.visible_to(actor)
+                .select_related("talent", "region", "version__catalogue__city", "suggested_rule__tier", "applicant")
+                .get(pk=pk))
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该申请,或您无权查看。") from None
+
+
+def application_progress(application: Application) -> list[dict]:
+    """The steps an applicant sees: each review level, publicity, certification — done, current or to come."""
+    levels = levels_of(application)
+    status = application.status
+    steps = []
+    for i, level in enumerate(levels):
+        if status in (Application.Status.PUBLICITY, Application.Status.CERTIFIED) or i < application.level_index:
+            state = "done"
+        elif i == application.level_index and status in (Application.Status.IN_REVIEW, Application.Status.RETURNED,
+                                                          Application.Status.REJECTED):
+            state = "current"
+        else:
+            state = "todo"
+        steps.append({"label": LEVEL_ROLES[level][1], "state": state})
+    steps.append({"label": "公示", "state": "done" if status == Application.Status.CERTIFIED else
+                  "current" if status == Application.Status.PUBLICITY else "todo"})
+    steps.append({"label": "认定发卡", "state": "done" if status == Application.Status.CERTIFIED else "todo"})
+    return steps
+
+
+def publicity_list(*, city: OrgUnit | None = None, today: date | None = None) -> list[dict]:
+    """The public 公示 list: masked name, employer, tier, period — nothing more."""
+    today = today or timezone.localdate()
+    qs = (Application.objects.filter(status=Application.Status.PUBLICITY, publicity_end__gte=today)
+          .select_related("talent", "version__catalogue__city").order_by("publicity_end", "id"))
+    if city is not None:
+        qs = qs.filter(version__catalogue__city=city)
+    rows = []
+    for a in qs[:500]:
+        tier = a.version.tiers.filter(code=a.requested_tier).first()
+        rows.append({"pk": a.pk, "name": mask_name(a.talent.name), "employer": a.talent.employer_name,
+                     "tier": f"{a.requested_tier}类({tier.name if tier else ''})", "city": a.version.catalogue.city.name,
+                     "start": a.publicity_start, "end": a.publicity_end})
+    return rows
+
+
+def certifications_for(actor, *, status: str = "", tier: str = "") -> QuerySet[Certification]:
+    qs = Certification.objects.visible_to(actor).select_related("talent", "region", "version").order_by("-id")
+    if status:
+        qs = qs.filter(status=status)
+    if tier:
+        qs = qs.filter(tier=tier)
+    return qs
+
+
+def certification_get(*, actor, pk) -> Certification:
+    try:
+        return certifications_for(actor).get(pk=pk)
+    except (Certification.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该认定,或您无权查看。") from None
+
+
+def blacklist_for(actor) -> QuerySet[BlacklistEntry]:
+    return BlacklistEntry.objects.visible_to(actor).select_related("talent", "region", "decided_by").order_by("-id")
+
+
+def objections_open(actor) -> QuerySet[Objection]:
+    apps = Application.objects.visible_to(actor).filter(status=Application.Status.PUBLICITY)
+    return Objection.objects.filter(application__in=apps, outcome=Objection.Outcome.OPEN).select_related(
+        "application__talent")
+
+
+def verifier_services(actor) -> list[str] | None:
+    """The services the verifier's unit may grant (None: not a verifier — the public sees no benefits)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    if is_system(actor) or scope_for(actor).everything:
+        return list(SERVICES)
+    from rencai.orgs.models import Membership
+
+    unit_ids = Membership.objects.filter(user=actor, role="verifier").values_list("unit_id", flat=True)
+    codes: list[str] = []
+    for provider in ServiceProvider.objects.filter(unit_id__in=list(unit_ids)):
+        codes.extend(c for c in provider.services if c not in codes)
+    return codes if unit_ids else None
+
+
+def verify_card(public_id: str, *, services: list[str] | None, today: date | None = None) -> dict:
+    """What a verifier is shown (最小必要): valid or not, tier, masked name, a photo-free identity hint (last four
+    characters of the ID, to compare with the document shown), and the services this verifier may grant."""
+    card = (Card.objects.select_related("certification__talent", "certification__version").filter(public_id=public_id)
+            .first())
+    if card is None:
+        return {"valid": False, "reason": "人才卡不存在"}
+    certification = card.certification
+    reason = ""
+    if card.status == Card.Status.SUSPENDED or certification.status == Certification.Status.SUSPENDED:
+        reason = "人才卡已暂停使用"
+    elif card.status == Card.Status.REVOKED or certification.status == Certification.Status.REVOKED:
+        reason = "人才卡已注销"
+    elif certification.status == Certification.Status.EXPIRED or card.expires_at < timezone.now():
+        reason = "人才卡已过期"
+    if reason:
+        return {"valid": False, "reason": reason}
+    talent = certification.talent
+    tier = certification.version.tiers.filter(code=certification.tier).first()
+    tier_services = list(tier.services) if tier else []
+    result = {"valid": True, "reason": "", "tier": certification.tier, "tier_name": certification.tier_name,
+              "holder": mask_name(talent.name), "id_hint": f"证件尾号 {talent.id_masked[-4:]}",
+              "valid_until": certification.valid_until.isoformat()}
+    if services is not None:
+        result["services"] = service_labels([c for c in tier_services if c in services])
+    return result
+
+
+def calculator_result(city: OrgUnit, facts: dict, *, today: date | None = None) -> dict:
+    """The policy calculator: the tier and services the current catalogue gives these facts, and why."""
+    from .services import suggest
+
+    version = published_version(city)
+    if version is None:
+        return {"version": None, "rule": None, "reasons": [], "services": []}
+    rule, reasons = suggest(version, facts, today=today)
+    return {"version": version, "rule": rule, "reasons": reasons,
+            "services": service_labels(rule.tier.services) if rule else []}
+
+
+def cities_with_catalogue() -> list[OrgUnit]:
+    return [c.city for c in Catalogue.objects.filter(versions__status=CatalogueVersion.Status.PUBLISHED)
+            .select_related("city").order_by("city__code").distinct()]
+
+
+def tier_counts(actor) -> dict[str, int]:
+    return dict(Certification.objects.visible_to(actor).filter(status=Certification.Status.ACTIVE)
+                .values_list("tier").annotate(n=Count("id")).values_list("tier", "n"))
