@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from rencai.certification import views as certification_views
+
 from .api import api
 
 admin.site.site_header = "rencai 智慧人才平台 · 管理后台"
@@ -15,6 +17,7 @@ urlpatterns = [
     path("policies/", include("rencai.policies.urls")),
     path("supervision/", include("rencai.supervision.urls")),
     path("certification/", include("rencai.certification.urls")),
+    path("verify/<str:token>", certification_views.verify, name="verify"),
     path("benefits/", include("rencai.benefits.urls")),
     path("reports/", include("rencai.reports.urls")),
     path("api/", api.urls),

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from rencai.core.scope import scope_for
 
@@ -38,4 +38,4 @@ def me(request):
 @router.post("/tokens", response={201: TokenOut}, summary="为自己创建接口令牌(只显示一次)")
 def token_create(request, payload: TokenIn):
     token, key = services.api_token_create(actor=request.user, user=request.user, name=payload.name, days=payload.days)
-    return 201, {"key": key, "prefix": token.prefix, "expires_at": token.expires_at}
+    return Status(201, {"key": key, "prefix": token.prefix, "expires_at": token.expires_at})

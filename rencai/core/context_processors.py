@@ -13,6 +13,9 @@ NAV_ITEMS = [
     ("supervision:my_tasks", _("我的任务"), {"unit_officer", "district_officer"}),
     ("supervision:dashboard", _("督办看板"), {"system_admin", "talent_office", "leader", "district_officer"}),
     ("supervision:assessment", _("年度考核"), {"system_admin", "talent_office", "leader", "unit_officer", "district_officer"}),
+    ("certification:overview", _("人才认定"), {"system_admin", "talent_office", "district_officer", "reviewer", "leader"}),
+    ("certification:my_cards", _("我的人才卡"), {"talent"}),
+    ("certification:calculator", _("政策计算器"), {"talent"}),
     ("accounts:user_list", _("用户与角色"), {"system_admin"}),
     ("audit:entry_list", _("审计日志"), {"system_admin"}),
 ]

@@ -1,5 +1,5 @@
 from django.http import HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from . import exporters, selectors, services
@@ -38,7 +38,7 @@ def unit_create(request, payload: OrgUnitCreateIn):
     parent = selectors.org_unit_get(actor=request.user, pk=payload.parent_id)
     unit = services.org_unit_create(actor=request.user, code=payload.code, name=payload.name, kind=payload.kind,
                                     parent=parent, short_name=payload.short_name, aliases=payload.aliases)
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.post("/units/{unit_id}/aliases", response=OrgUnitOut, summary="添加机构别名")

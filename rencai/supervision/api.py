@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from rencai.core.exceptions import NotFound
@@ -49,7 +49,7 @@ def report_submit(request, task_id: int, payload: ReportIn):
         raise NotFound("单位或报送期不属于该任务。")
     report = services.report_submit(actor=request.user, task=task, unit=assignment.unit, period=period, text=payload.text,
                                     percent=payload.percent, target_values=payload.target_values)
-    return 201, report
+    return Status(201, report)
 
 
 @router.post("/tasks/{task_id}/notices", response={201: NoticeOut}, summary="签发督办单")
@@ -58,8 +58,8 @@ def notice_issue(request, task_id: int, payload: NoticeIn):
     assignment = task.assignments.select_related("unit").filter(unit_id=payload.unit_id).first()
     if assignment is None:
         raise NotFound("督办对象不是该任务的责任单位。")
-    return 201, services.notice_issue(actor=request.user, task=task, unit=assignment.unit, content=payload.content,
-                                      response_due=payload.response_due)
+    return Status(201, services.notice_issue(actor=request.user, task=task, unit=assignment.unit, content=payload.content,
+                                                 response_due=payload.response_due))
 
 
 @router.post("/notices/{notice_id}/respond", response=NoticeOut, summary="答复督办单")

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from rencai.core.exceptions import ApplicationError
@@ -79,7 +79,7 @@ def _job_out(job) -> dict:
 def import_create(request, file: File[UploadedFile], partial: Form[bool] = False):
     job = services.import_job_create(actor=request.user, upload=file, partial=partial)
     job.refresh_from_db()
-    return 201, _job_out(job)
+    return Status(201, _job_out(job))
 
 
 @router.get("/imports/{job_id}", response=ImportJobOut, summary="导入批次的进度与结果")

@@ -1,0 +1,13 @@
+"""Daily job: certify applications whose publicity period has ended without an open objection."""
+
+from django.core.management.base import BaseCommand
+
+from rencai.certification import services
+
+
+class Command(BaseCommand):
+    help = "每日任务:公示期满且无未处理异议的申请自动办结认定并发卡。"
+
+    def handle(self, *args, **options):
+        done = services.publicity_close_due()
+        self.stdout.write(f"办结认定 {len(done)} 件。")
