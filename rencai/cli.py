@@ -16,6 +16,7 @@ import sys
 # (words typed) -> management command
 VERBS: dict[tuple[str, ...], str] = {
     ("audit", "verify"): "audit_verify",
+    ("audit", "flush"): "audit_flush",
     ("parse",): "policy_parse",
     ("eval-parser",): "parser_eval",
     ("import", "talents"): "talent_import",

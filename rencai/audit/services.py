@@ -105,3 +105,28 @@ def audit_record(
     head.seq, head.hash = entry.seq, entry.hash
     head.save(update_fields=["seq", "hash"])
     return entry
+
+
+@transaction.atomic
+def audit_record_many(events: list[dict]) -> int:
+    """Append many entries under one lock of the chain head, in the given order; each event carries its own
+    time, actor, address and request id (spooled events keep the moment they happened)."""
+    if not events:
+        return 0
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    entries, seq, prev = [], head.seq, head.hash
+    for e in events:
+        seq += 1
+        entry = AuditEntry(
+            seq=seq, created_at=datetime.fromisoformat(e["created_at"]), actor_id=e.get("actor_id"),
+            actor_name=e.get("actor_name", ""), ip=e.get("ip", ""), request_id=e.get("request_id", ""),
+            action=e["action"], object_type=e.get("object_type", ""), object_id=str(e.get("object_id", "")),
+            object_repr=str(e.get("object_repr", ""))[:200], changes=json.loads(_canonical(e.get("changes") or {})),
+            extra=json.loads(_canonical(e.get("extra") or {})), prev_hash=prev)
+        entry.hash = entry_hash(prev_hash=prev, fields=hashed_fields(entry))
+        prev = entry.hash
+        entries.append(entry)
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+    return len(entries)

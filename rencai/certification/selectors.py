@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from datetime import timezone as dt_timezone
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -189,31 +190,66 @@ def verifier_services(actor) -> list[str] | None:
     return codes if unit_ids else None
 
 
+_VERIFY_SQL = None
+_TIER_SERVICES: dict[tuple[int, str], list[str]] = {}  # published versions never change: safe to keep
+
+
+def _verify_sql() -> str:
+    """One indexed lookup (card → certification → talent), written once: verification is the hottest read in the
+    platform and the ORM's query compilation would cost more than the query."""
+    global _VERIFY_SQL
+    if _VERIFY_SQL is None:
+        from rencai.talents.models import Talent
+
+        _VERIFY_SQL = (
+            f"SELECT k.status, k.expires_at, c.status, c.tier, c.tier_name, c.valid_until, c.version_id, t.name, "
+            f"t.id_masked FROM {Card._meta.db_table} k "
+            f"JOIN {Certification._meta.db_table} c ON c.id = k.certification_id "
+            f"JOIN {Talent._meta.db_table} t ON t.id = c.talent_id WHERE k.public_id = %s")
+    return _VERIFY_SQL
+
+
+def _tier_services(version_id: int, tier: str) -> list[str]:
+    key = (version_id, tier)
+    if key not in _TIER_SERVICES:
+        from .models import TierDefinition
+
+        _TIER_SERVICES[key] = list(TierDefinition.objects.filter(version_id=version_id, code=tier)
+                                   .values_list("services", flat=True).first() or [])
+    return _TIER_SERVICES[key]
+
+
 def verify_card(public_id: str, *, services: list[str] | None, today: date | None = None) -> dict:
     """What a verifier is shown (最小必要): valid or not, tier, masked name, a photo-free identity hint (last four
     characters of the ID, to compare with the document shown), and the services this verifier may grant."""
-    card = (Card.objects.select_related("certification__talent", "certification__version").filter(public_id=public_id)
-            .first())
-    if card is None:
+    from django.db import connection
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    with connection.cursor() as cursor:
+        cursor.execute(_verify_sql(), [public_id])
+        row = cursor.fetchone()
+    if row is None:
         return {"valid": False, "reason": "人才卡不存在"}
-    certification = card.certification
+    card_status, expires_at, cert_status, tier, tier_name, valid_until, version_id, name, id_masked = row
+    if isinstance(expires_at, str):
+        expires_at = parse_datetime(expires_at)
+    if timezone.is_naive(expires_at):  # SQLite keeps UTC without an offset
+        expires_at = expires_at.replace(tzinfo=dt_timezone.utc)
+    if isinstance(valid_until, str):
+        valid_until = parse_date(valid_until)
     reason = ""
-    if card.status == Card.Status.SUSPENDED or certification.status == Certification.Status.SUSPENDED:
+    if card_status == Card.Status.SUSPENDED or cert_status == Certification.Status.SUSPENDED:
         reason = "人才卡已暂停使用"
-    elif card.status == Card.Status.REVOKED or certification.status == Certification.Status.REVOKED:
+    elif card_status == Card.Status.REVOKED or cert_status == Certification.Status.REVOKED:
         reason = "人才卡已注销"
-    elif certification.status == Certification.Status.EXPIRED or card.expires_at < timezone.now():
+    elif cert_status == Certification.Status.EXPIRED or expires_at < timezone.now():
         reason = "人才卡已过期"
     if reason:
         return {"valid": False, "reason": reason}
-    talent = certification.talent
-    tier = certification.version.tiers.filter(code=certification.tier).first()
-    tier_services = list(tier.services) if tier else []
-    result = {"valid": True, "reason": "", "tier": certification.tier, "tier_name": certification.tier_name,
-              "holder": mask_name(talent.name), "id_hint": f"证件尾号 {talent.id_masked[-4:]}",
-              "valid_until": certification.valid_until.isoformat()}
+    result = {"valid": True, "reason": "", "tier": tier, "tier_name": tier_name, "holder": mask_name(name),
+              "id_hint": f"证件尾号 {id_masked[-4:]}", "valid_until": valid_until.isoformat()}
     if services is not None:
-        result["services"] = service_labels([c for c in tier_services if c in services])
+        result["services"] = service_labels([c for c in _tier_services(version_id, tier) if c in services])
     return result
 
 

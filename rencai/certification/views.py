@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from rencai.audit.services import audit_record
+from rencai.audit.spool import audit_spooled
 from rencai.core.exceptions import ApplicationError
 from rencai.core.scope import scope_for
 from rencai.orgs.models import OrgUnit
@@ -363,6 +364,7 @@ def _client_ip(request) -> str:
 
 def rate_limited(request) -> bool:
     """A fixed one-minute window per client address and per signed-in verifier."""
+    limit = getattr(settings, "RENCAI_VERIFY_RATE_PER_MINUTE", VERIFY_LIMIT_PER_MINUTE)
     window = int(timezone.now().timestamp() // 60)
     keys = [f"verify:{_client_ip(request)}:{window}"]
     if request.user.is_authenticated:
@@ -374,7 +376,7 @@ def rate_limited(request) -> bool:
             count = cache.incr(key)
         except ValueError:
             count = 1
-        over = over or count > VERIFY_LIMIT_PER_MINUTE
+        over = over or count > limit
     return over
 
 
@@ -386,8 +388,8 @@ def verify_token(request, token: str) -> tuple[dict, int]:
         result = {"valid": False, "reason": why}
     else:
         result = selectors.verify_card(public_id, services=selectors.verifier_services(request.user))
-    audit_record(actor=request.user, action="certification.card.verify", object_type="certification.card",
-                 object_id=(public_id or "")[:12], extra={"valid": result["valid"], "reason": result.get("reason", "")})
+    audit_spooled(actor=request.user, action="certification.card.verify", object_type="certification.card",
+                  object_id=(public_id or "")[:12], extra={"valid": result["valid"], "reason": result.get("reason", "")})
     return result, 200
 
 

@@ -6,3 +6,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DEBUG = False
+RENCAI_AUDIT_SPOOL = False  # card checks audited synchronously in tests; test_spool covers the spooled path

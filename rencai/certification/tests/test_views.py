@@ -99,10 +99,8 @@ def test_verify_page_and_api_show_the_minimum_and_are_audited(zz_catalogue, city
                    "holder": None, "id_hint": None, "valid_until": None, "services": None}
 
 
-def test_verify_is_rate_limited(zz_catalogue, city_staff, registry, monkeypatch):
-    from rencai.certification import views
-
-    monkeypatch.setattr(views, "VERIFY_LIMIT_PER_MINUTE", 3)
+def test_verify_is_rate_limited(zz_catalogue, city_staff, registry, settings):
+    settings.RENCAI_VERIFY_RATE_PER_MINUTE = 3
     token = services.card_token(_certified(city_staff, registry).cards.get())
     client = Client(REMOTE_ADDR="10.9.8.7")
     codes = [client.get(f"/api/certification/verify/{token}").status_code for _ in range(5)]
