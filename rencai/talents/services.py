@@ -111,10 +111,26 @@ def import_job_run(*, job_id: int, progress: Callable | None = None) -> ImportRe
         raise
     else:
         _record_result(job, result)
+        if result.committed and result.created + result.updated >= ANALYZE_AFTER_ROWS:
+            _refresh_statistics()
     job.finished_at = timezone.now()
     job.save()
     progress_file.remove()
     return result
+
+
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def _refresh_statistics() -> None:
+    """After a large import the planner's statistics describe the old table (autovacuum analyses later, if ever
+    for one big transaction): without fresh ones PostgreSQL picks slow plans for combined filters."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":  # SQLite's planner does well on these indexes without sqlite_stat1
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Talent._meta.db_table}")
 
 
 def _record_result(job: ImportJob, result: ImportResult) -> None:
