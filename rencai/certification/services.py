@@ -764,3 +764,26 @@ def talent_lookup_for_application(*, actor, name: str, id_number: str) -> Talent
     if talent is None or talent.name != (name or "").strip():
         raise NotFound("人才信息库中没有与该姓名和证件号一致的记录。请核对,或请用人单位/区县人才办先登记。")
     return talent
+
+
+def overdue_reminders(*, today: date | None = None) -> int:
+    """Remind the reviewers of every application past its level's deadline (once a day per application)."""
+    from rencai.orgs.models import Membership
+
+    today = today or _today()
+    sent = 0
+    overdue = Application.objects.filter(status=Application.Status.IN_REVIEW, level_due__lt=today).select_related(
+        "region", "version__catalogue", "talent")
+    for application in overdue:
+        level = current_level(application)
+        if level is None:
+            continue
+        roles, label = LEVEL_ROLES[level]
+        # the reviewers: members in a role of this level whose unit is the region or one of its ancestors
+        ancestors = [int(pk) for pk in application.region.path.strip("/").split("/")]
+        for membership in Membership.objects.filter(role__in=roles, unit_id__in=ancestors).select_related("user"):
+            _notify(membership.user, f"认定申请 #{application.pk} 已超过{label}期限",
+                    f"{application.talent.name} 的认定申请应于 {application.level_due:%Y-%m-%d} 前完成{label},请尽快办理。",
+                    f"cert-overdue-{application.pk}-{today.isoformat()}")
+            sent += 1
+    return sent

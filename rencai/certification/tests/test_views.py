@@ -164,3 +164,17 @@ def test_daily_job_certifies_after_publicity(zz_catalogue, city_staff, registry)
     application = _through_review(city_staff, talent)
     done = services.publicity_close_due(today=application.publicity_end + timedelta(days=1))
     assert [c.application_id for c in done] == [application.pk]
+
+
+def test_reviewers_are_reminded_of_overdue_applications(zz_catalogue, city_staff, district_a_officer, registry):
+    from rencai.supervision.models import Notification
+
+    (talent,) = registry(person(1, 学位="博士", **{"年薪(万元)": "60"}))
+    application = services.application_create(actor=city_staff, talent=talent)
+    services.evidence_add(actor=city_staff, application=application, upload=make_upload(), kind="证书")
+    application = services.application_submit(actor=city_staff, application=application)
+    late = application.level_due + timedelta(days=1)
+    assert services.overdue_reminders(today=late) >= 1
+    assert services.overdue_reminders(today=late) >= 1  # same day: deduplicated, not doubled
+    notes = Notification.objects.filter(recipient=district_a_officer, title__contains="已超过区县审核期限")
+    assert notes.count() == 1
