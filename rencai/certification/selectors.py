@@ -209,6 +209,14 @@ def _verify_sql() -> str:
     return _VERIFY_SQL
 
 
+def _fetch_card(public_id: str):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_verify_sql(), [public_id])
+        return cursor.fetchone()
+
+
 def _tier_services(version_id: int, tier: str) -> list[str]:
     key = (version_id, tier)
     if key not in _TIER_SERVICES:
@@ -225,9 +233,7 @@ def verify_card(public_id: str, *, services: list[str] | None, today: date | Non
     from django.db import connection
     from django.utils.dateparse import parse_date, parse_datetime
 
-    with connection.cursor() as cursor:
-        cursor.execute(_verify_sql(), [public_id])
-        row = cursor.fetchone()
+    row = _fetch_card(public_id)
     if row is None:
         return {"valid": False, "reason": "人才卡不存在"}
     card_status, expires_at, cert_status, tier, tier_name, valid_until, version_id, name, id_masked = row
