@@ -185,6 +185,7 @@ def run_search(reps: int) -> dict:
         "证件号精确查找": (admin, {"q": some_id}, 1),
     }
     timings: dict[str, list[float]] = {}
+    counts: dict[str, list[float]] = {}
     for _ in range(reps):
         for label, (actor, filters, page) in cases.items():
             actor = User.objects.get(pk=actor.pk)  # no cached scope: a new request each time
@@ -192,14 +193,20 @@ def run_search(reps: int) -> dict:
             result = selectors.talent_search(actor=actor, filters=filters, page=page)
             _ = [t.region.name for t in result.rows]
             timings.setdefault(label, []).append((time.perf_counter() - started) * 1000)
-    every = sorted(x for values in timings.values() for x in values)
+            started = time.perf_counter()
+            selectors.talent_count(actor=actor, filters=filters)
+            counts.setdefault(label, []).append((time.perf_counter() - started) * 1000)
 
     def p95(values):
         values = sorted(values)
         return values[max(0, int(len(values) * 0.95) - 1)]
 
+    every = [x for values in timings.values() for x in values]
+    every_count = [x for values in counts.values() for x in values]
     return {"rows": Talent.objects.count(), "p50_ms": statistics.median(every), "p95_ms": p95(every),
-            "cases": {k: {"p50": statistics.median(v), "p95": p95(v)} for k, v in timings.items()}}
+            "count_p50_ms": statistics.median(every_count), "count_p95_ms": p95(every_count),
+            "cases": {k: {"p50": statistics.median(v), "p95": p95(v), "count_p95": p95(counts[k])}
+                      for k, v in timings.items()}}
 
 
 # ---------------------------------------------------------------- orchestration
