@@ -178,3 +178,18 @@ def test_reviewers_are_reminded_of_overdue_applications(zz_catalogue, city_staff
     assert services.overdue_reminders(today=late) >= 1  # same day: deduplicated, not doubled
     notes = Notification.objects.filter(recipient=district_a_officer, title__contains="已超过区县审核期限")
     assert notes.count() == 1
+
+
+def test_admin_lists_are_scoped_and_masked(zz_catalogue, city_staff, system_admin, district_b_officer, registry):
+    certification = _certified(city_staff, registry)
+    admin_page = client_for(system_admin).get("/admin/certification/certification/").content.decode()
+    assert certification.certificate_no in admin_page and certification.talent.id_masked in admin_page
+    assert person(1)["身份证号"] not in admin_page
+    from rencai.certification.admin import CertificationAdmin
+    from rencai.certification.models import Certification
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = district_b_officer  # 芦淞区: the certification is in 荷塘区
+    assert not CertificationAdmin(Certification, site).get_queryset(request).exists()
