@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rencai.core.models import ScopedQuerySet
+from rencai.core.models import ReviewStepBase, ScopedQuerySet
 
 from .choices import (
     LEVEL_LABELS,
@@ -247,17 +247,11 @@ class Claim(models.Model):
         return "一次性" if self.period == "once" else f"{self.period}年度"
 
 
-class ClaimStep(models.Model):
+class ClaimStep(ReviewStepBase):
     """One step in a claim's history: submission, each review decision, payment and reversal."""
 
     claim = models.ForeignKey(Claim, verbose_name=_("申领"), on_delete=models.CASCADE, related_name="steps")
-    level = models.CharField(_("层级"), max_length=20, blank=True)
     decision = models.CharField(_("意见"), max_length=10, choices=ReviewDecision.choices)
-    reason = models.TextField(_("理由"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(_("办理人(记录时)"), max_length=150, blank=True)
-    at = models.DateTimeField(_("时间"))
 
     class Meta:
         verbose_name = _("申领办理记录")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.core.models import ScopedQuerySet
+from rencai.core.models import ReviewStepBase, ScopedQuerySet
 
 
 class Catalogue(models.Model):
@@ -232,7 +232,7 @@ class Evidence(models.Model):
         ordering = ["id"]
 
 
-class ReviewStep(models.Model):
+class ReviewStep(ReviewStepBase):
     class Decision(models.TextChoices):
         SUBMIT = "submit", _("提交")
         APPROVE = "approve", _("通过")
@@ -244,13 +244,7 @@ class ReviewStep(models.Model):
 
     application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.CASCADE,
                                     related_name="steps")
-    level = models.CharField(_("层级"), max_length=20, blank=True)
     decision = models.CharField(_("意见"), max_length=10, choices=Decision.choices)
-    reason = models.TextField(_("理由"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(_("办理人(记录时)"), max_length=150, blank=True)
-    at = models.DateTimeField(_("时间"))
 
     class Meta:
         verbose_name = _("审核记录")

@@ -62,3 +62,19 @@ class LocalMonth(models.Func):
 
         sql, params = compiler.compile(self.source_expressions[0])
         return f"to_char({sql} AT TIME ZONE %s, 'YYYY-MM')", [*params, settings.TIME_ZONE]
+
+
+class ReviewStepBase(models.Model):
+    """One step of a multi-level review (认定申请, 待遇申领): who decided what, at which level, why and when.
+    Concrete models add the reviewed object and their own `decision` choices."""
+
+    level = models.CharField(_("层级"), max_length=20, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    actor = models.ForeignKey("accounts.User", verbose_name=_("办理人"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(_("办理人(记录时)"), max_length=150, blank=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
