@@ -230,7 +230,6 @@ def _tier_services(version_id: int, tier: str) -> list[str]:
 def verify_card(public_id: str, *, services: list[str] | None, today: date | None = None) -> dict:
     """What a verifier is shown (最小必要): valid or not, tier, masked name, a photo-free identity hint (last four
     characters of the ID, to compare with the document shown), and the services this verifier may grant."""
-    from django.db import connection
     from django.utils.dateparse import parse_date, parse_datetime
 
     row = _fetch_card(public_id)
