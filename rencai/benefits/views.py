@@ -31,10 +31,72 @@ def _year(request):
     return int(value) if value.isdigit() else None
 
 
+def _office_city(user):
+    """The city whose benefit types and funds this user maintains (talent office), or None."""
+    from rencai.core.scope import scope_for
+    from rencai.orgs.models import Membership, OrgUnit
+
+    membership = (Membership.objects.filter(user=user, role="talent_office").select_related("unit").first())
+    if membership is None or membership.unit is None:
+        return OrgUnit.objects.filter(parent__isnull=True).order_by("code").first() if scope_for(user).everything else None
+    root = int(membership.unit.path.strip("/").split("/")[0])
+    return OrgUnit.objects.get(pk=root)
+
+
+def _type_fields(post) -> dict:
+    from rencai.certification import services as cert_services
+
+    criteria = (post.get("registry") or "").strip()
+    conditions: dict = {}
+    if criteria:
+        conditions["registry"], _text = cert_services.criteria_from(criteria)
+    if post.getlist("declarations"):
+        conditions["declarations"] = post.getlist("declarations")
+    if (post.get("introduced_within_years") or "").strip():
+        conditions["introduced_within_years"] = int(post["introduced_within_years"])
+    duration = (post.get("duration_years") or "").strip()
+    return {"code": (post.get("code") or "").strip(), "group_code": (post.get("group_code") or "").strip(),
+            "name": (post.get("name") or "").strip(), "kind": post.get("kind") or "amount",
+            "frequency": post.get("frequency") or "once", "amount": post.get("amount") or None,
+            "cap": post.get("cap") or None, "duration_years": int(duration) if duration else None,
+            "tiers": post.getlist("tiers"), "conditions": conditions, "auto_grant": post.get("auto_grant") == "1",
+            "policy_ref": (post.get("policy_ref") or "").strip(), "description": (post.get("description") or "").strip()}
+
+
 @login_required
 def type_list(request):
+    city = _office_city(request.user)
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action")
+            if action == "create":
+                if city is None:
+                    raise ApplicationError("只有市人才办可以维护待遇项目。")
+                bt = services.benefit_type_create(actor=request.user, city=city,
+                                                  version_label=(request.POST.get("version_label") or "").strip() or "草稿",
+                                                  **_type_fields(request.POST))
+                messages.success(request, f"已新建待遇项目草稿“{bt.name}”,核对后发布。")
+            else:
+                bt = selectors.benefit_type_get(actor=request.user, pk=request.POST.get("type"))
+                if action == "publish":
+                    services.benefit_type_publish(actor=request.user, benefit_type=bt)
+                    messages.success(request, f"“{bt.name}”{bt.version_label} 已发布施行。")
+                elif action == "new_version":
+                    services.benefit_type_new_version(actor=request.user, benefit_type=bt,
+                                                      version_label=(request.POST.get("version_label") or "").strip())
+                    messages.success(request, "已基于现行版本新建草稿。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        except ValueError:
+            messages.error(request, "享受年限、引进年限应为整数。")
+        return redirect(f"{request.path}?all=1")
+    from .choices import DECLARATIONS, BenefitKind, Frequency
+
     types = selectors.benefit_type_list(actor=request.user, include_all=request.GET.get("all") == "1")
-    return render(request, "benefits/type_list.html", {"types": types, "show_all": request.GET.get("all") == "1"})
+    return render(request, "benefits/type_list.html", {
+        "types": types, "show_all": request.GET.get("all") == "1", "city": city,
+        "kinds": BenefitKind.choices, "frequencies": Frequency.choices, "declarations": DECLARATIONS.items(),
+        "tier_codes": ["A", "B", "C", "D", "E"]})
 
 
 @login_required
@@ -97,9 +159,34 @@ def entry_reverse(request, pk: int):
 
 @login_required
 def fund_list(request):
+    from rencai.orgs.models import OrgUnit
+
+    city = _office_city(request.user)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "budget":
+                fund = selectors.fund_get(actor=request.user, pk=request.POST.get("fund"))
+                services.fund_budget_set(actor=request.user, fund=fund, budget=request.POST.get("budget"),
+                                         reason=request.POST.get("reason", ""))
+                messages.success(request, "预算已调整。")
+            else:
+                region = OrgUnit.objects.visible_to(request.user).filter(pk=request.POST.get("region")).first()
+                if region is None:
+                    raise ApplicationError("请选择资金所属的城市或区县。")
+                services.fund_create(actor=request.user, region=region, year=int(request.POST.get("year") or 0),
+                                     budget=request.POST.get("budget"), name=request.POST.get("name", ""))
+                messages.success(request, "已设立专项资金。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        except ValueError:
+            messages.error(request, "年度应为四位数字。")
+        return redirect("benefits:fund_list")
     year = _year(request)
+    regions = []
+    if city is not None:
+        regions = [city, *OrgUnit.objects.filter(parent=city, kind__in=["district", "new_area"]).order_by("code")]
     return render(request, "benefits/fund_list.html", {"funds": selectors.fund_list(actor=request.user, year=year),
-                                                       "year": year})
+                                                       "year": year, "city": city, "regions": regions})
 
 
 @login_required

@@ -107,3 +107,54 @@ def test_staff_file_a_claim_from_the_talent_page_once(world, city_staff):
         client.post(reverse("benefits:talent_benefits", args=[talent.pk]),
                     {"benefit_type": benefit_type, "idempotency_key": key})
     assert Claim.objects.filter(talent=talent).count() == 1
+
+
+def test_talent_office_creates_publishes_and_versions_a_benefit_type_in_the_page(db, city_staff, district_a_officer):
+    from django.test import Client
+    from django.urls import reverse
+
+    from rencai.benefits.models import BenefitType
+
+    client = Client()
+    client.force_login(city_staff)
+    url = reverse("benefits:type_list")
+    assert 'id="type-form"' in client.get(url).content.decode()
+    client.post(url, {"action": "create", "code": "shenghuo", "name": "生活补贴", "kind": "amount",
+                      "frequency": "yearly", "amount": "24000", "duration_years": "3", "tiers": ["C", "D"],
+                      "registry": "年龄≤45周岁 且 引进方式为全职", "version_label": "2026版"})
+    draft = BenefitType.objects.get(code="shenghuo")
+    assert draft.status == "draft" and draft.conditions["registry"]["all"][1]["value"] == "full_time"
+    client.post(url, {"action": "publish", "type": draft.pk})
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    client.post(url, {"action": "new_version", "type": draft.pk, "version_label": "2027版"})
+    assert BenefitType.objects.filter(code="shenghuo", version_label="2027版", status="draft").exists()
+    bad = client.post(url, {"action": "create", "code": "x", "name": "坏条件", "kind": "amount", "amount": "1",
+                            "tiers": ["C"], "registry": "鞋码为42"}, follow=True).content.decode()
+    assert "不是以已知字段开头" in bad and not BenefitType.objects.filter(code="x").exists()
+
+    officer = Client()
+    officer.force_login(district_a_officer)
+    assert 'id="type-form"' not in officer.get(url).content.decode()
+    officer.post(url, {"action": "create", "code": "y", "name": "越权", "kind": "amount", "amount": "1", "tiers": ["C"]})
+    assert not BenefitType.objects.filter(code="y").exists()
+
+
+def test_talent_office_sets_up_a_fund_and_adjusts_its_budget(db, city_staff):
+    from django.test import Client
+    from django.urls import reverse
+
+    from rencai.benefits.models import Fund
+    from rencai.orgs.models import OrgUnit
+
+    client = Client()
+    client.force_login(city_staff)
+    district = OrgUnit.objects.get(code="ZZ-D01")
+    client.post(reverse("benefits:fund_list"), {"action": "create", "region": district.pk, "year": "2027",
+                                                "budget": "500000"})
+    fund = Fund.objects.get(region=district, year=2027)
+    assert fund.balance == 500000
+    client.post(reverse("benefits:fund_list"), {"action": "budget", "fund": fund.pk, "budget": "800000",
+                                                "reason": "追加预算"})
+    fund.refresh_from_db()
+    assert fund.budget == 800000 and fund.balance == 800000
