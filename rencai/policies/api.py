@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.conf import settings
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -63,7 +63,7 @@ def policy_upload(request, file: File[UploadedFile], region_id: Form[int | None]
     if region is None:
         raise NotFound("未找到可上传的地区。")
     document, created = services.policy_upload(actor=request.user, region=region, data=file.read(), filename=file.name)
-    return (201 if created else 200), document
+    return Status(201 if created else 200, document)
 
 
 @router.get("/{policy_id}", response=PolicyOut, summary="政策文件与解析结果")
