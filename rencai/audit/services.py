@@ -110,11 +110,14 @@ def audit_record(
 @transaction.atomic
 def audit_record_many(events: list[dict]) -> int:
     """Append many entries under one lock of the chain head, in the given order; each event carries its own
-    time, actor, address and request id (spooled events keep the moment they happened)."""
+    time, actor, address and request id (spooled events keep the moment they happened). Rows go in with one raw
+    `executemany`: the ORM's per-value preparation would cost more than the rest of a card check."""
+    from django.db import connection
+
     if not events:
         return 0
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-    entries, seq, prev = [], head.seq, head.hash
+    rows, seq, prev = [], head.seq, head.hash
     for e in events:
         seq += 1
         entry = AuditEntry(
@@ -125,8 +128,16 @@ def audit_record_many(events: list[dict]) -> int:
             extra=json.loads(_canonical(e.get("extra") or {})), prev_hash=prev)
         entry.hash = entry_hash(prev_hash=prev, fields=hashed_fields(entry))
         prev = entry.hash
-        entries.append(entry)
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+        rows.append((entry.seq, connection.ops.adapt_datetimefield_value(entry.created_at), entry.actor_id,
+                     entry.actor_name, entry.ip, entry.request_id, entry.action, entry.object_type, entry.object_id,
+                     entry.object_repr, json.dumps(entry.changes, ensure_ascii=False),
+                     json.dumps(entry.extra, ensure_ascii=False), entry.prev_hash, entry.hash))
+    columns = ("seq", "created_at", "actor_id", "actor_name", "ip", "request_id", "action", "object_type",
+               "object_id", "object_repr", "changes", "extra", "prev_hash", "hash")
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
+                           rows)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
-    return len(entries)
+    return len(rows)

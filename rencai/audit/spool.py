@@ -17,17 +17,44 @@ from django.utils import timezone
 
 from rencai.core import context
 
-_state = {"count": 0, "since": time.monotonic()}
+_state: dict = {"count": 0, "since": time.monotonic(), "fd": None, "pid": None, "folder": None}
 
 
 def _folder() -> Path:
     folder = Path(getattr(settings, "RENCAI_AUDIT_SPOOL_DIR", None) or Path(settings.VAR_DIR) / "audit-spool")
-    folder.mkdir(parents=True, exist_ok=True)
+    if _state["folder"] != folder:
+        folder.mkdir(parents=True, exist_ok=True)
+        _state["folder"] = folder
     return folder
 
 
 def _own_file() -> Path:
     return _folder() / f"spool-{os.getpid()}.jsonl"
+
+
+def _own_fd() -> int:
+    """This process's spool file, kept open (O_APPEND: each event is one atomic write)."""
+    pid = os.getpid()
+    if _state["fd"] is None or _state["pid"] != pid or _state["folder"] != _folder():
+        _state["fd"] = os.open(_own_file(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        _state["pid"] = pid
+    return _state["fd"]
+
+
+def _close_own() -> None:
+    if _state["fd"] is not None and _state["pid"] == os.getpid():
+        os.close(_state["fd"])
+    _state["fd"] = None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _actor_fields(actor) -> tuple[int | None, str]:
@@ -50,11 +77,7 @@ def audit_spooled(*, actor, action: str, object_type: str = "", object_id: str |
     line = json.dumps({"created_at": timezone.now().isoformat(), "actor_id": actor_id, "actor_name": actor_name,
                        "ip": ctx.ip, "request_id": ctx.request_id, "action": action, "object_type": object_type,
                        "object_id": str(object_id or ""), "extra": extra or {}}, ensure_ascii=False) + "\n"
-    fd = os.open(_own_file(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        os.write(fd, line.encode())
-    finally:
-        os.close(fd)
+    os.write(_own_fd(), line.encode())
     _state["count"] += 1
     max_events = getattr(settings, "RENCAI_AUDIT_SPOOL_MAX", 500)
     max_seconds = getattr(settings, "RENCAI_AUDIT_SPOOL_SECONDS", 2.0)
@@ -63,20 +86,31 @@ def audit_spooled(*, actor, action: str, object_type: str = "", object_id: str |
 
 
 def flush(*, own_only: bool = False) -> int:
-    """Fold spooled events into the chain. A file is claimed by renaming it, so two flushers never take the same
-    events; a claimed file is removed only after its batch committed (a failed batch is retried next time)."""
+    """Fold spooled events into the chain: this process's own file, and (unless own_only) files left by processes
+    that have exited — a live process keeps its file open and folds it in itself within seconds. A file is claimed
+    by renaming it, so two flushers never take the same events; a claimed file is removed only after its batch
+    committed (a failed batch is retried next time)."""
     from .services import audit_record_many
 
     _state["count"], _state["since"] = 0, time.monotonic()
+    _close_own()
     folder = _folder()
-    files = [_own_file()] if own_only else sorted(folder.glob("spool-*.jsonl"))
-    files += sorted(folder.glob("claimed-*.jsonl")) if not own_only else []
+    files = [_own_file()]
+    if not own_only:
+        for path in sorted(folder.glob("spool-*.jsonl")):
+            pid = path.stem.removeprefix("spool-")
+            if path != files[0] and pid.isdigit() and not _alive(int(pid)):
+                files.append(path)
+        for path in sorted(folder.glob("claimed-*.jsonl")):  # left by a flush that failed before committing
+            claimer = path.stem.split("-")[1]
+            if claimer.isdigit() and (int(claimer) == os.getpid() or not _alive(int(claimer))):
+                files.append(path)
     written = 0
     for path in files:
         if not path.exists():
             continue
         claimed = path if path.name.startswith("claimed-") else path.with_name(
-            f"claimed-{path.stem}-{time.time_ns()}.jsonl")
+            f"claimed-{os.getpid()}-{path.stem}-{time.time_ns()}.jsonl")
         if claimed != path:
             try:
                 path.rename(claimed)

@@ -232,7 +232,9 @@ def verify_card(public_id: str, *, services: list[str] | None, today: date | Non
     characters of the ID, to compare with the document shown), and the services this verifier may grant."""
     from django.utils.dateparse import parse_date, parse_datetime
 
-    row = _fetch_card(public_id)
+    from .cardcache import cache
+
+    row = cache.get(public_id, _fetch_card)
     if row is None:
         return {"valid": False, "reason": "人才卡不存在"}
     card_status, expires_at, cert_status, tier, tier_name, valid_until, version_id, name, id_masked = row

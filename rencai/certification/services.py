@@ -20,6 +20,7 @@ from rencai.supervision.services import sniff_evidence
 from rencai.talents.models import Talent
 
 from . import classify, rules
+from .cardcache import cards_changed
 from .models import (
     Application,
     BlacklistEntry,
@@ -553,6 +554,7 @@ def publicity_close(*, actor, application: Application, now: datetime | None = N
     basis = rule.explanation() if rule else f"{tier.code}类:经{'、'.join(LEVEL_ROLES[lv][1] for lv in levels_of(application))}及公示认定,{version.label}"
     Certification.objects.filter(talent=application.talent, status=Certification.Status.ACTIVE).update(
         status=Certification.Status.EXPIRED, status_reason="被新的认定取代", status_changed_at=_now(now))
+    cards_changed()
     catalogue = version.catalogue
     try:
         valid_until = today.replace(year=today.year + catalogue.card_valid_years)
@@ -599,6 +601,7 @@ def card_issue(*, actor, certification: Certification, now: datetime | None = No
     Card.objects.filter(certification=certification, status=Card.Status.ACTIVE).update(
         status=Card.Status.REVOKED, status_reason="已补发新卡")
     card = Card.objects.create(certification=certification, issued_at=issued, expires_at=expires)
+    cards_changed()
     audit_record(actor=actor, action="certification.card.issue", obj=card, extra={"certification": certification.pk})
     return card
 
@@ -663,6 +666,7 @@ def _suspend(talent: Talent, why: str, now) -> int:
         certification.status_changed_at = _now(now)
         certification.save(update_fields=["status", "status_reason", "status_changed_at"])
         certification.cards.filter(status=Card.Status.ACTIVE).update(status=Card.Status.SUSPENDED, status_reason=why)
+    cards_changed()
     return len(live)
 
 
@@ -712,6 +716,7 @@ def blacklist_close(*, actor, entry: BlacklistEntry, delist: bool, reason: str,
                 certification.cards.filter(status=Card.Status.SUSPENDED).update(status=Card.Status.ACTIVE,
                                                                                  status_reason="")
                 restored += 1
+            cards_changed()
     else:
         entry.status = BlacklistEntry.Status.ACTIVE
         entry.save()
@@ -742,6 +747,7 @@ def certification_revoke(*, actor, certification: Certification, reason_kind: st
     certification.status_reason, certification.status_changed_at = why, _now(now)
     certification.save(update_fields=["status", "status_reason", "status_changed_at"])
     certification.cards.exclude(status=Card.Status.REVOKED).update(status=Card.Status.REVOKED, status_reason=why)
+    cards_changed()
     if certification.application_id:
         _notify(certification.application.applicant, "人才认定已撤销", why, f"cert-revoke-{certification.pk}")
     audit_record(actor=actor, action="certification.revoke", obj=certification, extra={"reason": reason_kind})

@@ -158,6 +158,8 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve straight from the app folders: no collectstatic step for the demo
 
 MEDIA_ROOT = VAR_DIR / "media"  # outside the web root; files are served through permission-checked views
+# PostgreSQL: card rows for verification kept in memory, invalidated by LISTEN/NOTIFY (certification/cardcache.py).
+RENCAI_CARD_CACHE = os.environ.get("RENCAI_CARD_CACHE", "1") == "1"
 RENCAI_UPLOAD_MAX_BYTES = int(os.environ.get("RENCAI_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

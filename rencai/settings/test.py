@@ -7,3 +7,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DEBUG = False
 RENCAI_AUDIT_SPOOL = False  # card checks audited synchronously in tests; test_spool covers the spooled path
+RENCAI_CARD_CACHE = False  # tests roll back, so NOTIFY never arrives; test_cardcache enables it on committed data

@@ -44,6 +44,15 @@ def test_the_spool_flushes_itself_when_full(spooled, settings):
 def test_a_claimed_file_left_by_a_failed_flush_is_retried(spooled):
     spool.audit_spooled(actor=None, action="certification.card.verify", object_id="x")
     (path,) = spooled.glob("spool-*.jsonl")
-    path.rename(spooled / "claimed-spool-1-1.jsonl")  # as if a flush died before committing
+    path.rename(spooled / "claimed-999999-spool-1-1.jsonl")  # as if a flush (pid 999999, gone) died midway
     assert spool.flush() == 1
     assert AuditEntry.objects.filter(action="certification.card.verify", object_id="x").exists()
+
+
+def test_a_live_process_file_is_left_to_its_owner(spooled):
+    """Another process's open spool is not claimed from under it (its later writes would be lost)."""
+    import os
+
+    live = spooled / f"spool-{os.getppid()}.jsonl"
+    live.write_text('{"created_at": "2026-11-23T10:00:00+00:00", "action": "x"}\n', encoding="utf-8")
+    assert spool.flush() == 0 and live.exists()
