@@ -168,7 +168,7 @@ def _locust(host: str, path: str, seconds: int, users: int) -> dict:
             "rps": number("Requests/s"), "p50_ms": number("50%"), "p95_ms": number("95%")}
 
 
-def http_bench(env: dict, token: str, seconds: int, users: int) -> dict:
+def http_bench(env: dict, token: str, seconds: int, users: int, rounds: int = 3) -> dict:
     port = _free_port()
     server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.classify_server.settings", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "rencai.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
@@ -185,16 +185,25 @@ def http_bench(env: dict, token: str, seconds: int, users: int) -> dict:
             except OSError:
                 time.sleep(0.2)
         _locust(host, "/bench/bare/", 3, users)  # warm-up
-        bare = _locust(host, "/bench/bare/", seconds, users)
-        verify = _locust(host, f"/verify/{token}", seconds, users)
-        verify_api = _locust(host, f"/api/certification/verify/{token}", seconds, users)
+        runs: dict[str, list[dict]] = {"bare": [], "verify": [], "verify_api": []}
+        paths = {"bare": "/bench/bare/", "verify": f"/verify/{token}",
+                 "verify_api": f"/api/certification/verify/{token}"}
+        for _ in range(rounds):  # interleaved rounds; the median round of each is reported
+            for name, path in paths.items():
+                runs[name].append(_locust(host, path, seconds, users))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+    def median(name):
+        ordered = sorted(runs[name], key=lambda r: r["rps"])
+        return {**ordered[len(ordered) // 2], "all_rps": [round(r["rps"]) for r in runs[name]]}
+
+    bare, verify, verify_api = median("bare"), median("verify"), median("verify_api")
     return {"bare": bare, "verify": verify, "verify_api": verify_api,
             "ratio": verify["rps"] / bare["rps"] if bare["rps"] else None,
             "ratio_api": verify_api["rps"] / bare["rps"] if bare["rps"] else None,
-            "workers": 2, "users": users, "seconds": seconds}
+            "workers": 2, "users": users, "seconds": seconds, "rounds": rounds}
 
 
 def bench_backend(backend: str, args) -> dict:
@@ -217,7 +226,7 @@ def bench_backend(backend: str, args) -> dict:
         print(f"[{backend}] naive {report['naive']}", file=sys.stderr, flush=True)
         if args.http_seconds:
             card = _run_child(env, "_card")
-            report["http"] = http_bench(env, card["token"], args.http_seconds, args.users)
+            report["http"] = http_bench(env, card["token"], args.http_seconds, args.users, args.rounds)
             print(f"[{backend}] http {report['http']}", file=sys.stderr, flush=True)
         return report
     finally:
@@ -229,7 +238,8 @@ def main() -> None:
     parser.add_argument("--talents", type=int, default=1_000_000)
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--naive-sample", type=int, default=50_000)
-    parser.add_argument("--http-seconds", type=int, default=20, help="0 to skip the HTTP benchmark")
+    parser.add_argument("--http-seconds", type=int, default=15, help="0 to skip the HTTP benchmark")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved HTTP rounds; the median is reported")
     parser.add_argument("--users", type=int, default=20)
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
