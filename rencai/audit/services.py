@@ -111,27 +111,31 @@ def audit_record(
 def audit_record_many(events: list[dict]) -> int:
     """Append many entries under one lock of the chain head, in the given order; each event carries its own
     time, actor, address and request id (spooled events keep the moment they happened). Rows go in with one raw
-    `executemany`: the ORM's per-value preparation would cost more than the rest of a card check."""
+    `executemany` (pipelined by psycopg): the ORM's per-value preparation would cost more than the rest of a card check."""
     from django.db import connection
 
     if not events:
         return 0
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     rows, seq, prev = [], head.seq, head.hash
+    adapt = connection.ops.adapt_datetimefield_value
     for e in events:
         seq += 1
-        entry = AuditEntry(
-            seq=seq, created_at=datetime.fromisoformat(e["created_at"]), actor_id=e.get("actor_id"),
-            actor_name=e.get("actor_name", ""), ip=e.get("ip", ""), request_id=e.get("request_id", ""),
-            action=e["action"], object_type=e.get("object_type", ""), object_id=str(e.get("object_id", "")),
-            object_repr=str(e.get("object_repr", ""))[:200], changes=json.loads(_canonical(e.get("changes") or {})),
-            extra=json.loads(_canonical(e.get("extra") or {})), prev_hash=prev)
-        entry.hash = entry_hash(prev_hash=prev, fields=hashed_fields(entry))
-        prev = entry.hash
-        rows.append((entry.seq, connection.ops.adapt_datetimefield_value(entry.created_at), entry.actor_id,
-                     entry.actor_name, entry.ip, entry.request_id, entry.action, entry.object_type, entry.object_id,
-                     entry.object_repr, json.dumps(entry.changes, ensure_ascii=False),
-                     json.dumps(entry.extra, ensure_ascii=False), entry.prev_hash, entry.hash))
+        created = datetime.fromisoformat(e["created_at"])
+        # the same fields and canonical form as hashed_fields(), built from the event (already plain JSON types)
+        fields = {
+            "seq": seq, "created_at": created.astimezone(dt_timezone.utc).isoformat(timespec="microseconds"),
+            "actor_id": e.get("actor_id"), "actor_name": e.get("actor_name", ""), "ip": e.get("ip", ""),
+            "request_id": e.get("request_id", ""), "action": e["action"], "object_type": e.get("object_type", ""),
+            "object_id": str(e.get("object_id", "")), "object_repr": str(e.get("object_repr", ""))[:200],
+            "changes": e.get("changes") or {}, "extra": e.get("extra") or {},
+        }
+        digest = entry_hash(prev_hash=prev, fields=fields)
+        rows.append((seq, adapt(created), fields["actor_id"], fields["actor_name"], fields["ip"], fields["request_id"],
+                     fields["action"], fields["object_type"], fields["object_id"], fields["object_repr"],
+                     json.dumps(fields["changes"], ensure_ascii=False), json.dumps(fields["extra"], ensure_ascii=False),
+                     prev, digest))
+        prev = digest
     columns = ("seq", "created_at", "actor_id", "actor_name", "ip", "request_id", "action", "object_type",
                "object_id", "object_repr", "changes", "extra", "prev_hash", "hash")
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
