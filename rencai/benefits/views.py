@@ -35,12 +35,12 @@ def _office_city(user):
     """The city whose benefit types and funds this user maintains (talent office), or None."""
     from rencai.core.scope import scope_for
     from rencai.orgs.models import Membership, OrgUnit
+    from rencai.orgs.selectors import city_of
 
     membership = (Membership.objects.filter(user=user, role="talent_office").select_related("unit").first())
     if membership is None or membership.unit is None:
         return OrgUnit.objects.filter(parent__isnull=True).order_by("code").first() if scope_for(user).everything else None
-    root = int(membership.unit.path.strip("/").split("/")[0])
-    return OrgUnit.objects.get(pk=root)
+    return city_of(membership.unit)
 
 
 def _type_fields(post) -> dict:

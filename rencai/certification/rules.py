@@ -20,21 +20,23 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from rencai.talents.choices import Degree, Education, IntroductionMode, TitleLevel
+
 
 @dataclass(frozen=True)
 class FieldSpec:
     label: str
     kind: str  # "choice" | "number" | "text" | "list" | "age" | "code"
     unit: str = ""
-    choices: tuple[tuple[str, str], ...] = ()  # (stored value, label) — criteria hold the stored value
+    choices: tuple[tuple[str, object], ...] = ()  # (stored value, label) — criteria hold the stored value
     column: str = ""  # registry column (or annotation) for SQL; age uses the birth date column
 
     def label_of(self, value) -> str:
-        return dict(self.choices).get(value, str(value))
+        return str(dict(self.choices).get(value, value))
 
 
 def _choices(text_choices) -> tuple[tuple[str, str], ...]:
-    return tuple((str(v), str(label)) for v, label in text_choices.choices)
+    return tuple((str(v), label) for v, label in text_choices.choices)  # labels stay lazy (translated on use)
 
 
 # Employer type is read from the 统一社会信用代码 (GB 32100-2015): its first two characters are the registering
@@ -55,63 +57,21 @@ def employer_type_of(uscc: str | None) -> str:
     return next((kind for p, kind in USCC_PREFIX_TYPES if p == prefix), "other")
 
 
-def _fields() -> dict[str, FieldSpec]:
-    from rencai.talents.choices import Degree, Education, IntroductionMode, TitleLevel
-
-    return {
-        "education": FieldSpec("学历", "choice", choices=_choices(Education), column="education"),
-        "degree": FieldSpec("学位", "choice", choices=_choices(Degree), column="degree"),
-        "title_level": FieldSpec("职称级别", "choice", choices=_choices(TitleLevel), column="title_level"),
-        "skill_level": FieldSpec("职业资格/技能等级", "text", column="skill_level"),
-        "annual_salary": FieldSpec("年薪", "number", unit="万元", column="annual_salary"),
-        "age": FieldSpec("年龄", "age", unit="周岁", column="birth_date"),
-        "honours": FieldSpec("荣誉/奖项", "list", column="honours"),
-        "tags": FieldSpec("标签", "list", column="tags"),
-        "industry": FieldSpec("行业代码", "code", column="industry_code"),
-        "employer_type": FieldSpec("用人单位类型", "choice", choices=EMPLOYER_TYPES, column="employer_type"),
-        "introduction_mode": FieldSpec("引进方式", "choice", choices=_choices(IntroductionMode),
-                                       column="introduction_mode"),
-    }
-
-
-class _LazyFields(dict):
-    """The talents app's choices are read on first use, so importing this module needs no app registry."""
-
-    def _load(self):
-        if not super().__len__():
-            self.update(_fields())
-
-    def __getitem__(self, key):
-        self._load()
-        return super().__getitem__(key)
-
-    def get(self, key, default=None):
-        self._load()
-        return super().get(key, default)
-
-    def items(self):
-        self._load()
-        return super().items()
-
-    def keys(self):
-        self._load()
-        return super().keys()
-
-    def __iter__(self):
-        self._load()
-        return super().__iter__()
-
-    def __contains__(self, key):
-        self._load()
-        return super().__contains__(key)
-
-    def __len__(self):
-        self._load()
-        return super().__len__()
-
-
 # The facts a criterion may use. Labels are what the talent office sees in the catalogue editor.
-FIELDS: dict[str, FieldSpec] = _LazyFields()
+FIELDS: dict[str, FieldSpec] = {
+    "education": FieldSpec("学历", "choice", choices=_choices(Education), column="education"),
+    "degree": FieldSpec("学位", "choice", choices=_choices(Degree), column="degree"),
+    "title_level": FieldSpec("职称级别", "choice", choices=_choices(TitleLevel), column="title_level"),
+    "skill_level": FieldSpec("职业资格/技能等级", "text", column="skill_level"),
+    "annual_salary": FieldSpec("年薪", "number", unit="万元", column="annual_salary"),
+    "age": FieldSpec("年龄", "age", unit="周岁", column="birth_date"),
+    "honours": FieldSpec("荣誉/奖项", "list", column="honours"),
+    "tags": FieldSpec("标签", "list", column="tags"),
+    "industry": FieldSpec("行业代码", "code", column="industry_code"),
+    "employer_type": FieldSpec("用人单位类型", "choice", choices=EMPLOYER_TYPES, column="employer_type"),
+    "introduction_mode": FieldSpec("引进方式", "choice", choices=_choices(IntroductionMode),
+                                   column="introduction_mode"),
+}
 
 OPS = {
     "eq": "=", "ne": "≠", "in": "属于", "not_in": "不属于", "gte": "≥", "gt": ">", "lte": "≤", "lt": "<",
@@ -354,7 +314,7 @@ def normalize(node):
     spec = FIELDS.get(out.get("field"))
     if spec is None:
         return out
-    by_label = {label: value for value, label in spec.choices}
+    by_label = {str(label): value for value, label in spec.choices}
     value = out.get("value")
     if spec.choices:
         if isinstance(value, list):
@@ -431,7 +391,7 @@ def _parse_condition(text: str, where: str) -> dict:
                 value = int(number) if number == number.to_integral_value() else float(number)
                 return {"field": field, "op": op, "value": value}
         raise RuleError(f"{where}:“{text}”缺少比较符号(≥、≤、>、<、=)")
-    by_label = {lab: value for value, lab in spec.choices}
+    by_label = {str(lab): value for value, lab in spec.choices}
 
     def value_of(raw: str) -> str:
         return by_label.get(raw, raw)

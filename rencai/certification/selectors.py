@@ -11,6 +11,7 @@ from django.utils import timezone
 from rencai.core.exceptions import NotFound
 from rencai.core.scope import is_system, scope_for
 from rencai.orgs.models import OrgUnit
+from rencai.orgs.selectors import city_of
 
 from . import classify
 from .models import (
@@ -25,7 +26,7 @@ from .models import (
     Objection,
     ServiceProvider,
 )
-from .services import LEVEL_ROLES, city_of, current_level, levels_of, may_review, published_version
+from .services import LEVEL_ROLES, current_level, levels_of, may_review, published_version
 
 SERVICES = {
     "housing": "住房保障(人才公寓/购房)",
@@ -217,7 +218,8 @@ def _fetch_card(public_id: str):
         return cursor.fetchone()
 
 
-def _tier_services(version_id: int, tier: str) -> list[str]:
+def tier_services(version_id: int, tier: str) -> list[str]:
+    """The card services of a tier in a version (cached: a published version never changes)."""
     key = (version_id, tier)
     if key not in _TIER_SERVICES:
         from .models import TierDefinition
@@ -256,7 +258,7 @@ def verify_card(public_id: str, *, services: list[str] | None, today: date | Non
     result = {"valid": True, "reason": "", "tier": tier, "tier_name": tier_name, "holder": mask_name(name),
               "id_hint": f"证件尾号 {id_masked[-4:]}", "valid_until": valid_until.isoformat()}
     if services is not None:
-        result["services"] = service_labels([c for c in _tier_services(version_id, tier) if c in services])
+        result["services"] = service_labels([c for c in tier_services(version_id, tier) if c in services])
     return result
 
 

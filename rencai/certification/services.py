@@ -3,9 +3,7 @@ publicity (公示) to certification, the card, the blacklist (失信黑名单) a
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
@@ -15,8 +13,9 @@ from django.utils import timezone
 from rencai.audit.services import audit_record
 from rencai.core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from rencai.core.scope import is_system, scope_for
+from rencai.core.uploads import store_evidence
 from rencai.orgs.models import OrgUnit
-from rencai.supervision.services import sniff_evidence
+from rencai.orgs.selectors import city_of
 from rencai.talents.models import Talent
 
 from . import classify, rules
@@ -60,12 +59,6 @@ def add_workdays(start: date, days: int) -> date:
         if iso in makeup or (current.weekday() < 5 and iso not in holidays):
             left -= 1
     return current
-
-
-def city_of(unit: OrgUnit) -> OrgUnit:
-    """The city (root of the unit's tree) — catalogues are per city."""
-    root_id = int(unit.path.strip("/").split("/")[0])
-    return unit if unit.pk == root_id else OrgUnit.objects.get(pk=root_id)
 
 
 def _covers(actor, unit: OrgUnit, roles: set[str]) -> bool:
@@ -362,22 +355,13 @@ def evidence_add(*, actor, application: Application, upload, kind: str) -> Evide
         raise Conflict("申请已提交,审核期间不能更改材料。")
     if application.evidence.count() >= MAX_EVIDENCE_FILES:
         raise ApplicationError(f"每份申请最多 {MAX_EVIDENCE_FILES} 个材料。")
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ApplicationError(f"材料“{upload.name}”大小 {upload.size / 1048576:.1f} MB,超过上限 "
-                               f"{MAX_EVIDENCE_BYTES // 1048576} MB。", code="evidence_too_large")
-    data = upload.read()
-    content_type, ext = sniff_evidence(data[:16], upload.name)
-    digest = hashlib.sha256(data).hexdigest()
-    folder = Path(settings.MEDIA_ROOT) / "certification" / digest[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{digest}{ext}"
-    if not path.exists():
-        path.write_bytes(data)
+    stored = store_evidence(upload, folder="certification", max_bytes=MAX_EVIDENCE_BYTES)
     evidence = Evidence.objects.create(application=application, kind=(kind or "证明材料")[:50],
-                                       filename=upload.name[:255], stored_path=str(path), content_type=content_type,
-                                       size=len(data), sha256=digest, uploaded_by=actor)
+                                       filename=upload.name[:255], stored_path=stored.path,
+                                       content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                                       uploaded_by=actor)
     audit_record(actor=actor, action="certification.evidence.add", obj=application,
-                 extra={"kind": evidence.kind, "sha256": digest})
+                 extra={"kind": evidence.kind, "sha256": stored.sha256})
     return evidence
 
 

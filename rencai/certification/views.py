@@ -303,8 +303,7 @@ def certification_detail(request, pk: int):
 
 
 def _tier_services(certification) -> list[str]:
-    tier = certification.version.tiers.filter(code=certification.tier).first()
-    return selectors.service_labels(tier.services) if tier else []
+    return selectors.service_labels(selectors.tier_services(certification.version_id, certification.tier))
 
 
 def _verify_url(request, card) -> str:

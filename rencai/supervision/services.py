@@ -7,12 +7,10 @@ scheduled job runs them with the real time.
 from __future__ import annotations
 
 import calendar
-import hashlib
 import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -22,6 +20,7 @@ from django.utils import timezone
 
 from rencai.audit.services import audit_record
 from rencai.core.exceptions import ApplicationError, Conflict, PermissionDenied
+from rencai.core.uploads import store_evidence
 from rencai.orgs import selectors as org_selectors
 from rencai.orgs.choices import Role
 
@@ -231,44 +230,10 @@ def plan_review(*, actor, task: Task, approve: bool, reason: str = "", now=None)
 # ---------------------------------------------------------------- progress reports
 
 
-_SIGNATURES = [
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-]
-
-
-def sniff_evidence(head: bytes, name: str) -> tuple[str, str]:
-    """Type by content, not by name: PDF, PNG, JPEG or Excel (.xlsx). Anything else is refused."""
-    for magic, content_type, ext in _SIGNATURES:
-        if head.startswith(magic):
-            if ext == ".xlsx" and not name.lower().endswith((".xlsx", ".xlsm")):
-                break
-            return content_type, ext
-    raise ApplicationError(f"附件“{name}”不是 PDF、图片(PNG/JPEG)或 Excel(.xlsx)文件,已拒绝。", code="bad_attachment")
-
-
 def _store_attachment(report: ProgressReport, upload) -> ReportAttachment:
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ApplicationError(f"附件“{upload.name}”大小 {upload.size / 1048576:.1f} MB,超过上限 "
-                               f"{MAX_ATTACHMENT_BYTES // 1048576} MB。", code="attachment_too_large")
-    data = upload.read()
-    content_type, ext = sniff_evidence(data[:16], upload.name)
-    if ext == ".xlsx":
-        from rencai.core.spreadsheets import check_zip
-
-        import io
-
-        check_zip(io.BytesIO(data), max_uncompressed=100 * 1024 * 1024)
-    digest = hashlib.sha256(data).hexdigest()
-    folder = Path(settings.MEDIA_ROOT) / "evidence" / digest[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{digest}{ext}"
-    if not path.exists():
-        path.write_bytes(data)
-    return ReportAttachment.objects.create(report=report, original_name=upload.name[:200], stored_path=str(path),
-                                           content_type=content_type, size=len(data), sha256=digest)
+    stored = store_evidence(upload, folder="evidence", max_bytes=MAX_ATTACHMENT_BYTES)
+    return ReportAttachment.objects.create(report=report, original_name=upload.name[:200], stored_path=stored.path,
+                                           content_type=stored.content_type, size=stored.size, sha256=stored.sha256)
 
 
 @transaction.atomic
